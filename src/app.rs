@@ -1,0 +1,463 @@
+//! The eframe application: owns the state (content, progress, background runtime), the
+//! screens and navigation, and wires the core to the views.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+use anyhow::{Context, Result};
+
+use crate::content::{self, ContentSource, Library};
+use crate::store::progress::ThemeChoice;
+use crate::store::{Quarantined, Store};
+use crate::ui;
+use crate::ui::theme::{self, Semantic};
+
+/// The screens of the left navigation, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Lesson,
+    PostMortem,
+    Flashcards,
+    Simulations,
+    Exercises,
+    Progress,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 6] = [
+        Self::Lesson,
+        Self::PostMortem,
+        Self::Flashcards,
+        Self::Simulations,
+        Self::Exercises,
+        Self::Progress,
+    ];
+
+    /// The label in the navigation, also its accessible name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Lesson => "Lesson",
+            Self::PostMortem => "Post-mortem",
+            Self::Flashcards => "Flashcards",
+            Self::Simulations => "Simulations",
+            Self::Exercises => "Exercises",
+            Self::Progress => "Progress",
+        }
+    }
+
+    fn icon(self) -> &'static str {
+        match self {
+            Self::Lesson => "📖",
+            Self::PostMortem => "📝",
+            Self::Flashcards => "🃏",
+            Self::Simulations => "📈",
+            Self::Exercises => "✏",
+            Self::Progress => "🏁",
+        }
+    }
+
+    fn from_label(label: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.label() == label)
+    }
+}
+
+/// A request from one screen to show another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Nav {
+    Screen(Screen),
+    Simulation(String),
+    Exercise(String),
+    Cards(String),
+}
+
+/// State every screen may read and change.
+pub struct Shared {
+    pub content: ContentSource,
+    pub library: Library,
+    pub store: Store,
+    /// Runs background work (exercise checks) off the UI thread.
+    pub runtime: tokio::runtime::Handle,
+    /// Set by a screen to navigate; handled at the end of the frame.
+    pub nav: Option<Nav>,
+    /// The last failed save, shown in a banner until the next save succeeds.
+    pub save_error: Option<String>,
+}
+
+impl Shared {
+    /// Saves progress now. A failure is logged and shown in a banner; the in-memory
+    /// progress is kept, and the next save tries again.
+    pub fn save(&mut self) {
+        match self.store.save() {
+            Ok(()) => self.save_error = None,
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), "saving progress failed");
+                self.save_error = Some(format!("{e:#}"));
+            }
+        }
+    }
+}
+
+/// Where the app reads and writes.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub data_dir: PathBuf,
+    pub content: ContentSource,
+}
+
+pub struct WorkbookApp {
+    shared: Shared,
+    screen: Screen,
+    quarantined: Option<Quarantined>,
+    lesson: ui::lesson::LessonScreen,
+    postmortem: ui::postmortem::PostMortemScreen,
+    flashcards: ui::flashcards::FlashcardsScreen,
+    simulations: ui::simulations::SimulationsScreen,
+    exercises: ui::exercises::ExercisesScreen,
+    progress: ui::progress::ProgressScreen,
+    /// Owns the worker threads behind `shared.runtime`; dropped with the app.
+    _runtime: tokio::runtime::Runtime,
+    /// Content change notifications when content is read from disk (`--content`).
+    content_changes: Option<(notify::RecommendedWatcher, mpsc::Receiver<()>)>,
+    applied_theme: Option<ThemeChoice>,
+}
+
+impl WorkbookApp {
+    /// Prepares every screen over already opened progress; `quarantined` is shown in a
+    /// banner until dismissed.
+    pub fn new(
+        ctx: &egui::Context,
+        content: ContentSource,
+        store: Store,
+        quarantined: Option<Quarantined>,
+    ) -> Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .thread_name("workbook-worker")
+            .build()
+            .context("cannot start the background runtime")?;
+        let library = content::load_library(&content);
+        for problem in &library.problems {
+            tracing::warn!(%problem, "content problem");
+        }
+        let content_changes = content
+            .disk_root()
+            .and_then(|root| watch(root, ctx.clone()));
+        let screen =
+            Screen::from_label(&store.progress.settings.last_screen).unwrap_or(Screen::Lesson);
+        egui_extras::install_image_loaders(ctx);
+        theme::install_fonts(ctx);
+        theme::apply(ctx);
+        ctx.set_zoom_factor(store.progress.settings.zoom.clamp(0.5, 3.0));
+        Ok(Self {
+            shared: Shared {
+                content,
+                library,
+                store,
+                runtime: runtime.handle().clone(),
+                nav: None,
+                save_error: None,
+            },
+            screen,
+            quarantined,
+            lesson: Default::default(),
+            postmortem: Default::default(),
+            flashcards: Default::default(),
+            simulations: Default::default(),
+            exercises: Default::default(),
+            progress: Default::default(),
+            _runtime: runtime,
+            content_changes,
+            applied_theme: None,
+        })
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    pub fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    /// Draws one frame. Separate from `eframe::App` so tests can drive it headless.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.apply_theme(ui.ctx());
+        self.reload_content_if_changed();
+        self.shortcuts(ui);
+        self.remember_view(ui.ctx());
+
+        egui::Panel::left("navigation")
+            .resizable(false)
+            .exact_size(176.0)
+            .show(ui, |ui| self.navigation_ui(ui));
+        self.banners_ui(ui);
+        egui::CentralPanel::default().show(ui, |ui| self.screen_ui(ui));
+
+        if let Some(nav) = self.shared.nav.take() {
+            self.navigate(nav);
+        }
+    }
+
+    fn navigation_ui(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(theme::SPACE_M);
+        ui.label(
+            egui::RichText::new("Resilience\nWorkbook")
+                .size(19.0)
+                .strong(),
+        );
+        ui.add_space(theme::SPACE_M);
+        for (i, screen) in Screen::ALL.into_iter().enumerate() {
+            let text =
+                egui::RichText::new(format!("{}  {}", screen.icon(), screen.label())).size(16.0);
+            let button = egui::Button::selectable(self.screen == screen, text)
+                .min_size(egui::vec2(ui.available_width(), 32.0));
+            let selected = self.screen == screen;
+            let response =
+                ui.add(button)
+                    .on_hover_text(format!("{} (Ctrl+{})", screen.label(), i + 1));
+            // The accessible name is the plain screen name, without the icon.
+            response.widget_info(|| {
+                egui::WidgetInfo::selected(egui::Role::Button, true, selected, screen.label())
+            });
+            if response.clicked() {
+                self.navigate(Nav::Screen(screen));
+            }
+        }
+        ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
+            ui.add_space(theme::SPACE_M);
+            self.theme_switch_ui(ui);
+            ui.label(
+                egui::RichText::new("Zoom: Ctrl + / − / 0")
+                    .small()
+                    .color(ui.visuals().weak_text_color()),
+            );
+        });
+    }
+
+    fn theme_switch_ui(&mut self, ui: &mut egui::Ui) {
+        let current = self.shared.store.progress.settings.theme;
+        let mut chosen = current;
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut chosen, ThemeChoice::System, "💻")
+                .on_hover_text("Follow the system theme");
+            ui.selectable_value(&mut chosen, ThemeChoice::Light, "☀")
+                .on_hover_text("Light theme");
+            ui.selectable_value(&mut chosen, ThemeChoice::Dark, "🌙")
+                .on_hover_text("Dark theme");
+        });
+        if chosen != current {
+            self.shared.store.progress.settings.theme = chosen;
+            self.shared.save();
+        }
+    }
+
+    fn banners_ui(&mut self, ui: &mut egui::Ui) {
+        let mut messages: Vec<(Semantic, String)> = Vec::new();
+        if let Some(q) = &self.quarantined {
+            messages.push((
+                Semantic::Waiting,
+                format!(
+                    "Your progress file could not be read ({}). It was kept as {} and you are starting fresh; nothing was deleted.",
+                    q.reason,
+                    q.copy.display()
+                ),
+            ));
+        }
+        if let Some(e) = &self.shared.save_error {
+            messages.push((
+                Semantic::Failing,
+                format!("Progress could not be saved: {e}"),
+            ));
+        }
+        if !self.shared.library.problems.is_empty() {
+            let first = &self.shared.library.problems[0];
+            messages.push((
+                Semantic::Failing,
+                format!(
+                    "{} content problem(s); the first: {first}. Run `workbook validate` for all.",
+                    self.shared.library.problems.len()
+                ),
+            ));
+        }
+        if messages.is_empty() {
+            return;
+        }
+        let mut dismiss = false;
+        egui::Panel::top("banners").show(ui, |ui| {
+            for (sem, text) in &messages {
+                ui.horizontal_wrapped(|ui| {
+                    ui.colored_label(sem.in_ui(ui), "⚠");
+                    ui.label(text);
+                });
+            }
+            if self.quarantined.is_some() && ui.small_button("Dismiss").clicked() {
+                dismiss = true;
+            }
+        });
+        if dismiss {
+            self.quarantined = None;
+        }
+    }
+
+    fn screen_ui(&mut self, ui: &mut egui::Ui) {
+        match self.screen {
+            Screen::Lesson => {
+                let sims = &self.simulations;
+                let exercises = &self.exercises;
+                let cards = &self.flashcards;
+                let links = ui::lesson::LinkTargets {
+                    simulation: &|id| sims.supports(id),
+                    exercise: &|id| exercises.supports(id),
+                    cards: &|tag| cards.supports_tag(tag),
+                };
+                self.lesson.ui(ui, &mut self.shared, &links);
+            }
+            Screen::PostMortem => self.postmortem.ui(ui, &mut self.shared),
+            Screen::Flashcards => self.flashcards.ui(ui, &mut self.shared),
+            Screen::Simulations => self.simulations.ui(ui, &mut self.shared),
+            Screen::Exercises => self.exercises.ui(ui, &mut self.shared),
+            Screen::Progress => self.progress.ui(ui, &mut self.shared),
+        }
+    }
+
+    fn navigate(&mut self, nav: Nav) {
+        let screen = match nav {
+            Nav::Screen(screen) => screen,
+            Nav::Simulation(id) => {
+                self.simulations.open(&id);
+                Screen::Simulations
+            }
+            Nav::Exercise(id) => {
+                self.exercises.open(&id);
+                Screen::Exercises
+            }
+            Nav::Cards(tag) => {
+                self.flashcards.open_tag(&tag);
+                Screen::Flashcards
+            }
+        };
+        if screen != self.screen {
+            self.screen = screen;
+            self.shared.store.progress.settings.last_screen = screen.label().to_owned();
+            self.shared.save();
+        }
+    }
+
+    /// Ctrl+1..6 switch screens.
+    fn shortcuts(&mut self, ui: &egui::Ui) {
+        let keys = [
+            egui::Key::Num1,
+            egui::Key::Num2,
+            egui::Key::Num3,
+            egui::Key::Num4,
+            egui::Key::Num5,
+            egui::Key::Num6,
+        ];
+        let pressed = ui.input(|i| {
+            keys.iter()
+                .position(|k| i.modifiers.command && i.key_pressed(*k))
+        });
+        if let Some(index) = pressed {
+            self.navigate(Nav::Screen(Screen::ALL[index]));
+        }
+    }
+
+    fn apply_theme(&mut self, ctx: &egui::Context) {
+        let choice = self.shared.store.progress.settings.theme;
+        if self.applied_theme != Some(choice) {
+            ctx.set_theme(match choice {
+                ThemeChoice::System => egui::ThemePreference::System,
+                ThemeChoice::Light => egui::ThemePreference::Light,
+                ThemeChoice::Dark => egui::ThemePreference::Dark,
+            });
+            self.applied_theme = Some(choice);
+        }
+    }
+
+    /// Keeps zoom and window size in progress (saved on exit and with other changes).
+    fn remember_view(&mut self, ctx: &egui::Context) {
+        let settings = &mut self.shared.store.progress.settings;
+        settings.zoom = ctx.zoom_factor();
+        if let Some(rect) = ctx.input(|i| i.viewport().inner_rect) {
+            settings.window_size = Some([rect.width(), rect.height()]);
+        }
+    }
+
+    fn reload_content_if_changed(&mut self) {
+        let Some((_, changes)) = &self.content_changes else {
+            return;
+        };
+        if changes.try_iter().count() > 0 {
+            self.shared.library = content::load_library(&self.shared.content);
+            tracing::info!(
+                packs = self.shared.library.packs.len(),
+                problems = self.shared.library.problems.len(),
+                "content reloaded"
+            );
+        }
+    }
+}
+
+/// Watches the content folder and wakes the UI when anything in it changes.
+fn watch(
+    root: &std::path::Path,
+    ctx: egui::Context,
+) -> Option<(notify::RecommendedWatcher, mpsc::Receiver<()>)> {
+    use notify::Watcher as _;
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if event.is_ok_and(|e| !e.kind.is_access()) {
+            let _ = tx.send(());
+            ctx.request_repaint();
+        }
+    })
+    .map_err(|e| tracing::warn!(error = %e, "cannot watch content for changes"))
+    .ok()?;
+    watcher
+        .watch(root, notify::RecursiveMode::Recursive)
+        .map_err(|e| tracing::warn!(error = %e, "cannot watch content for changes"))
+        .ok()?;
+    Some((watcher, rx))
+}
+
+impl eframe::App for WorkbookApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.shared.save();
+    }
+}
+
+/// Opens the window and runs until it closes.
+pub fn run(config: AppConfig) -> Result<()> {
+    let (store, quarantined) = Store::open(&config.data_dir)?;
+    let size = store
+        .progress
+        .settings
+        .window_size
+        .unwrap_or([1280.0, 800.0]);
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Resilience Workbook")
+            .with_app_id("resilience-workbook")
+            .with_inner_size(size)
+            .with_min_inner_size([900.0, 560.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Resilience Workbook",
+        options,
+        Box::new(move |cc| {
+            Ok(Box::new(WorkbookApp::new(
+                &cc.egui_ctx,
+                config.content,
+                store,
+                quarantined,
+            )?))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}"))
+}

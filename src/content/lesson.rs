@@ -1,0 +1,347 @@
+//! The lesson-pack model and its loader.
+
+use serde::Deserialize;
+
+use super::problem::{Problem, locate};
+use super::source::{ContentSource, join_inside};
+use super::{SIMULATION_IDS, figures};
+
+/// `lesson.ron` as written by an author.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackFile {
+    id: String,
+    title: String,
+    summary: String,
+    sections: Vec<SectionFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SectionFile {
+    id: String,
+    title: String,
+    file: String,
+    #[serde(default)]
+    simulations: Vec<String>,
+    #[serde(default)]
+    exercises: Vec<String>,
+    #[serde(default)]
+    card_tags: Vec<String>,
+}
+
+/// A loaded, validated lesson pack.
+#[derive(Debug, Clone)]
+pub struct LessonPack {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub sections: Vec<Section>,
+}
+
+impl LessonPack {
+    pub fn section(&self, id: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.id == id)
+    }
+}
+
+/// One section: its Markdown split into prose and app-drawn figures, and its links.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    /// Path relative to the content root, for messages.
+    pub path: String,
+    pub blocks: Vec<Block>,
+    pub simulations: Vec<String>,
+    pub exercises: Vec<String>,
+    pub card_tags: Vec<String>,
+}
+
+impl Section {
+    /// The section's prose without figures, for word counts and search.
+    pub fn prose(&self) -> impl Iterator<Item = &str> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Markdown(text) => Some(text.as_str()),
+            Block::Figure(_) => None,
+        })
+    }
+}
+
+/// A piece of a section, in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// CommonMark text; image links already point at `bytes://<content path>`.
+    Markdown(String),
+    /// A figure drawn by the app (one of [`figures::KNOWN`]).
+    Figure(String),
+}
+
+/// Every pack that loaded, and every problem found on the way.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    pub packs: Vec<LessonPack>,
+    pub problems: Vec<Problem>,
+}
+
+impl Library {
+    pub fn pack(&self, id: &str) -> Option<&LessonPack> {
+        self.packs.iter().find(|p| p.id == id)
+    }
+}
+
+/// Loads every pack under `lessons/`. A pack with any problem is left out (its problems
+/// are reported); the other packs still load.
+pub fn load_library(source: &ContentSource) -> Library {
+    let mut library = Library::default();
+    for folder in source.folders("lessons") {
+        match load_pack(source, &folder) {
+            Ok(pack) => library.packs.push(pack),
+            Err(problems) => library.problems.extend(problems),
+        }
+    }
+    library
+}
+
+/// Loads and validates one pack, collecting all of its problems rather than the first.
+pub fn load_pack(source: &ContentSource, folder: &str) -> Result<LessonPack, Vec<Problem>> {
+    let base = format!("lessons/{folder}");
+    let meta_path = format!("{base}/lesson.ron");
+    let Some(text) = source.read_to_string(&meta_path) else {
+        return Err(vec![Problem::whole_file(
+            &meta_path,
+            "missing lesson.ron (every folder in lessons/ is a pack)",
+        )]);
+    };
+    let meta: PackFile =
+        ron::from_str(&text).map_err(|e| vec![Problem::from_ron(&meta_path, &text, &e)])?;
+
+    let mut problems = Vec::new();
+    let at = |needle: &str, message: String| {
+        let (line, column) = locate(&text, needle);
+        Problem::new(&meta_path, line, column, message)
+    };
+    if meta.id != folder {
+        problems.push(at(
+            &format!("\"{}\"", meta.id),
+            format!(
+                "pack id `{}` must match its folder name `{folder}`",
+                meta.id
+            ),
+        ));
+    }
+    if meta.sections.is_empty() {
+        problems.push(at(
+            "sections",
+            "a pack needs at least one section".to_owned(),
+        ));
+    }
+
+    let mut sections = Vec::new();
+    let mut seen_ids = std::collections::HashSet::new();
+    for s in meta.sections {
+        if !seen_ids.insert(s.id.clone()) {
+            problems.push(at(
+                &format!("\"{}\"", s.id),
+                format!("section id `{}` is used twice", s.id),
+            ));
+        }
+        for sim in &s.simulations {
+            if !SIMULATION_IDS.contains(&sim.as_str()) {
+                problems.push(at(
+                    &format!("\"{sim}\""),
+                    format!(
+                        "unknown simulation `{sim}`; known: {}",
+                        SIMULATION_IDS.join(", ")
+                    ),
+                ));
+            }
+        }
+        for exercise in &s.exercises {
+            if !source.exists(&format!("exercises/{exercise}/exercise.ron")) {
+                problems.push(at(
+                    &format!("\"{exercise}\""),
+                    format!("unknown exercise `{exercise}`: no exercises/{exercise}/exercise.ron"),
+                ));
+            }
+        }
+        let path = match join_inside(&base, &s.file) {
+            Ok(path) => path,
+            Err(message) => {
+                problems.push(at(&format!("\"{}\"", s.file), message));
+                continue;
+            }
+        };
+        let Some(markdown) = source.read_to_string(&path) else {
+            problems.push(at(
+                &format!("\"{}\"", s.file),
+                format!("section file `{path}` is missing"),
+            ));
+            continue;
+        };
+        let blocks = parse_blocks(source, &base, &path, &markdown, &mut problems);
+        sections.push(Section {
+            id: s.id,
+            title: s.title,
+            path,
+            blocks,
+            simulations: s.simulations,
+            exercises: s.exercises,
+            card_tags: s.card_tags,
+        });
+    }
+
+    if problems.is_empty() {
+        Ok(LessonPack {
+            id: meta.id,
+            title: meta.title,
+            summary: meta.summary,
+            sections,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Splits Markdown into prose and figures (```` ```figure ```` blocks), checking figure
+/// names and image paths and rewriting image links to `bytes://` URIs the reader serves.
+fn parse_blocks(
+    source: &ContentSource,
+    base: &str,
+    path: &str,
+    markdown: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut prose = String::new();
+    let mut lines = markdown.lines().enumerate();
+    while let Some((index, line)) = lines.next() {
+        if line.trim_end() != "```figure" {
+            prose.push_str(line);
+            prose.push('\n');
+            continue;
+        }
+        let mut name = None;
+        let mut closed = false;
+        for (_, inner) in lines.by_ref() {
+            if inner.trim_end() == "```" {
+                closed = true;
+                break;
+            }
+            if !inner.trim().is_empty() && name.is_none() {
+                name = Some(inner.trim().to_owned());
+            }
+        }
+        let line_no = index + 1;
+        match (closed, name) {
+            (false, _) => problems.push(Problem::new(
+                path,
+                line_no,
+                1,
+                "figure block is never closed with ```",
+            )),
+            (true, None) => problems.push(Problem::new(
+                path,
+                line_no,
+                1,
+                "figure block names no figure",
+            )),
+            (true, Some(name)) if !figures::KNOWN.contains(&name.as_str()) => {
+                problems.push(Problem::new(
+                    path,
+                    line_no + 1,
+                    1,
+                    format!(
+                        "unknown figure `{name}`; known: {}",
+                        figures::KNOWN.join(", ")
+                    ),
+                ))
+            }
+            (true, Some(name)) => {
+                if !prose.trim().is_empty() {
+                    blocks.push(Block::Markdown(rewrite_images(
+                        source, base, path, markdown, &prose, problems,
+                    )));
+                }
+                prose.clear();
+                blocks.push(Block::Figure(name));
+            }
+        }
+    }
+    if !prose.trim().is_empty() {
+        blocks.push(Block::Markdown(rewrite_images(
+            source, base, path, markdown, &prose, problems,
+        )));
+    }
+    blocks
+}
+
+/// Rewrites `![alt](relative.png)` to `![alt](bytes://lessons/<pack>/relative.png)`,
+/// reporting images that are missing or outside the pack. Web links are left alone.
+fn rewrite_images(
+    source: &ContentSource,
+    base: &str,
+    path: &str,
+    whole_file: &str,
+    prose: &str,
+    problems: &mut Vec<Problem>,
+) -> String {
+    let mut out = String::with_capacity(prose.len());
+    let mut rest = prose;
+    while let Some(start) = rest.find("![") {
+        let Some(close) = rest[start..].find("](").map(|i| start + i + 2) else {
+            break;
+        };
+        let Some(end) = rest[close..].find(')').map(|i| close + i) else {
+            break;
+        };
+        let target = rest[close..end].trim();
+        out.push_str(&rest[..close]);
+        if target.contains("://") {
+            out.push_str(target);
+        } else {
+            let place = || {
+                let needle = format!("]({target}");
+                let (line, column) = locate(whole_file, &needle);
+                (line, column + 2)
+            };
+            match join_inside(base, target) {
+                Ok(full) if source.exists(&full) => out.push_str(&format!("bytes://{full}")),
+                Ok(full) => {
+                    let (line, column) = place();
+                    problems.push(Problem::new(
+                        path,
+                        line,
+                        column,
+                        format!("image `{full}` is missing"),
+                    ));
+                    out.push_str(target);
+                }
+                Err(message) => {
+                    let (line, column) = place();
+                    problems.push(Problem::new(path, line, column, message));
+                    out.push_str(target);
+                }
+            }
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `bytes://` URIs of every image a section shows, so the reader can hand their bytes
+/// to egui before drawing.
+pub fn image_uris(section: &Section) -> Vec<String> {
+    let mut uris = Vec::new();
+    for text in section.prose() {
+        let mut rest = text;
+        while let Some(at) = rest.find("](bytes://") {
+            let from = at + 2;
+            let end = rest[from..].find(')').map_or(rest.len(), |i| from + i);
+            uris.push(rest[from..end].to_owned());
+            rest = &rest[end..];
+        }
+    }
+    uris
+}

@@ -1,0 +1,7 @@
+//! Deterministic simulations over virtual time: one file per pattern on a shared engine
+//! (`engine`: clock, event queue, seeded RNG, latency distributions, bounded series).
+//!
+//! A simulation is a model, not an animation: `new(config, seed)`, advance virtual time,
+//! read what happened. Same config and seed give the same run on every machine.
+
+pub mod engine;

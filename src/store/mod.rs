@@ -1,0 +1,213 @@
+//! The learner's progress on disk: one versioned RON file in the data dir.
+//!
+//! Writes are atomic (temp file, fsync, rename, fsync of the folder), so a crash at any
+//! point leaves either the old file or the new one, never a torn one. A file that fails
+//! to parse is moved aside to a timestamped copy and the app starts fresh, telling the
+//! user where the copy is: progress is never reset silently. Unknown fields (written by
+//! a newer version) are ignored on load.
+
+pub mod progress;
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+pub use progress::{Progress, Settings};
+
+/// The progress file's name inside the data dir.
+pub const FILE_NAME: &str = "progress.ron";
+/// The schema version this build writes. Loading accepts this and older versions.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The on-disk envelope: a version next to the data, so future builds can migrate.
+#[derive(Debug, Serialize, Deserialize)]
+struct Envelope {
+    version: u32,
+    #[serde(default)]
+    progress: Progress,
+}
+
+/// What happened to an unreadable progress file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quarantined {
+    /// Where the unreadable file was moved to; it is kept, never deleted.
+    pub copy: PathBuf,
+    /// Why it could not be read.
+    pub reason: String,
+}
+
+/// Progress plus where it lives.
+#[derive(Debug)]
+pub struct Store {
+    dir: PathBuf,
+    pub progress: Progress,
+}
+
+impl Store {
+    /// Opens (or creates) the store in `dir`. A corrupt file is quarantined and reported in
+    /// the second value; only I/O failures (e.g. an unwritable dir) are errors.
+    pub fn open(dir: &Path) -> Result<(Self, Option<Quarantined>)> {
+        fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the data dir {}", dir.display()))?;
+        let path = dir.join(FILE_NAME);
+        let mut quarantined = None;
+        let progress = match fs::read_to_string(&path) {
+            Ok(text) => match parse(&text) {
+                Ok(progress) => progress,
+                Err(reason) => {
+                    let copy = quarantine(&path)?;
+                    tracing::warn!(copy = %copy.display(), %reason, "progress file unreadable; moved aside");
+                    quarantined = Some(Quarantined { copy, reason });
+                    Progress::default()
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Progress::default(),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        Ok((
+            Self {
+                dir: dir.to_owned(),
+                progress,
+            },
+            quarantined,
+        ))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(FILE_NAME)
+    }
+
+    /// Writes the current progress atomically. Call after every change that matters.
+    pub fn save(&self) -> Result<()> {
+        let envelope = Envelope {
+            version: SCHEMA_VERSION,
+            progress: self.progress.clone(),
+        };
+        let text = ron::ser::to_string_pretty(&envelope, ron::ser::PrettyConfig::default())
+            .context("cannot serialise progress")?;
+        write_atomically(&self.path(), text.as_bytes())
+    }
+}
+
+fn parse(text: &str) -> Result<Progress, String> {
+    let envelope: Envelope =
+        ron::from_str(text).map_err(|e| format!("line {}: {}", e.span.start.line, e.code))?;
+    if envelope.version > SCHEMA_VERSION {
+        tracing::info!(
+            version = envelope.version,
+            "progress written by a newer version; unknown fields are ignored"
+        );
+    }
+    Ok(envelope.progress)
+}
+
+/// Moves an unreadable file to `<name>.corrupt-<UTC timestamp>` beside it.
+fn quarantine(path: &Path) -> Result<PathBuf> {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+    let copy = path.with_extension(format!("ron.corrupt-{stamp}"));
+    fs::rename(path, &copy).with_context(|| format!("cannot move {} aside", path.display()))?;
+    Ok(copy)
+}
+
+/// Writes `bytes` to `path` so that readers see the old content or the new, never a mix:
+/// write a temp file in the same folder, fsync it, rename it over the target, fsync the
+/// folder so the rename itself is durable.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().context("path has no parent folder")?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
+        std::process::id()
+    ));
+    let mut file =
+        File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    file.write_all(bytes)
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    file.sync_all()
+        .with_context(|| format!("cannot flush {}", tmp.display()))?;
+    drop(file);
+    fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
+    if let Ok(d) = File::open(dir) {
+        // Best effort: not every platform can fsync a directory.
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_keeps_progress() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, q) = Store::open(dir.path()).unwrap();
+        assert!(q.is_none());
+        store.progress.settings.last_screen = "Exercises".into();
+        store.progress.lessons.read.insert("pack/section".into());
+        store.save().unwrap();
+        let (again, q) = Store::open(dir.path()).unwrap();
+        assert!(q.is_none());
+        assert_eq!(again.progress.settings.last_screen, "Exercises");
+        assert!(again.progress.lessons.read.contains("pack/section"));
+    }
+
+    #[test]
+    fn corrupt_file_is_moved_aside_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join(FILE_NAME),
+            "(version: 1, progress: (settings: (",
+        )
+        .unwrap();
+        let (store, q) = Store::open(dir.path()).unwrap();
+        let q = q.expect("corruption must be reported");
+        assert_eq!(
+            fs::read_to_string(&q.copy).unwrap(),
+            "(version: 1, progress: (settings: ("
+        );
+        assert!(
+            !store.path().exists(),
+            "nothing is written until the next save"
+        );
+        assert_eq!(
+            store.progress.settings.last_screen,
+            Settings::default().last_screen
+        );
+    }
+
+    #[test]
+    fn unknown_fields_from_a_newer_version_are_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = r#"(version: 9, progress: (settings: (last_screen: "Flashcards", hologram: true), future_feature: [1, 2]))"#;
+        fs::write(dir.path().join(FILE_NAME), text).unwrap();
+        let (store, q) = Store::open(dir.path()).unwrap();
+        assert!(q.is_none());
+        assert_eq!(store.progress.settings.last_screen, "Flashcards");
+    }
+
+    #[test]
+    fn crash_between_write_and_rename_loses_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, _) = Store::open(dir.path()).unwrap();
+        store.progress.settings.last_screen = "Lesson".into();
+        store.save().unwrap();
+        // A crash after the temp file was written but before the rename leaves a stray
+        // temp file with half-written content next to the intact previous version.
+        fs::write(
+            dir.path().join(".progress.ron.tmp-999"),
+            "(version: 1, progr",
+        )
+        .unwrap();
+        let (again, q) = Store::open(dir.path()).unwrap();
+        assert!(q.is_none());
+        assert_eq!(again.progress.settings.last_screen, "Lesson");
+    }
+}

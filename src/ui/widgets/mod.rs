@@ -1,0 +1,3 @@
+//! Drawing pieces shared by several screens.
+
+pub mod sim_controls;
