@@ -7,6 +7,7 @@ pub mod flashcards;
 pub mod lesson;
 pub mod postmortem;
 pub mod progress;
+pub mod sim_views;
 pub mod simulations;
 pub mod theme;
 pub mod widgets;
