@@ -1,0 +1,449 @@
+//! One check, end to end: compile under the watchdog, list the expected tests, run them,
+//! interpret the results, grade, and cache the report by content hash.
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::hash::{BuildHasher, DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use super::compile::{self, BuildFiles};
+use super::exercise::Exercise;
+use super::libtest::{self, Names, RunEnd};
+use super::report::{Report, TestStatus, Verdict};
+use super::toolchain::{Toolchain, ToolchainError};
+use super::watchdog::{self, Ending, Job, Limits};
+
+/// Bump when the report format or the build changes, so old cached results are ignored.
+const CACHE_VERSION: u32 = 1;
+
+/// Where a check is, for a progress indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Compiling,
+    Running,
+}
+
+/// Why a check could not produce a report at all.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error(transparent)]
+    Toolchain(#[from] ToolchainError),
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> CheckError {
+    let what = what.into();
+    move |source| CheckError::Io { what, source }
+}
+
+/// Compiles and runs exercises. One per app (or CLI run): it resolves the compiler once,
+/// keeps the nonce that marks real test results, and caches reports.
+pub struct Runner {
+    cache_dir: PathBuf,
+    rustc: PathBuf,
+    toolchain: tokio::sync::OnceCell<Result<Toolchain, ToolchainError>>,
+    /// Wall-clock limit of a test run (the compiler gets [`COMPILE_TIMEOUT`]).
+    timeout: Duration,
+    nonce: String,
+    memo: Mutex<HashMap<u64, Report>>,
+    /// One build at a time per exercise: builds share a folder and incremental cache.
+    build_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// The default wall-clock limit of a test run.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The compiler's wall-clock limit: generous, it only guards against a hang.
+const COMPILE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Captured stdout of a test run; more kills it.
+pub const OUTPUT_CAP: usize = 4 * 1024 * 1024;
+
+impl Runner {
+    /// A runner keeping its builds and cached results under `cache_dir`.
+    pub fn new(cache_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            cache_dir: cache_dir.into(),
+            rustc: PathBuf::from("rustc"),
+            toolchain: tokio::sync::OnceCell::new(),
+            timeout: DEFAULT_TIMEOUT,
+            nonce: fresh_nonce(),
+            memo: Mutex::new(HashMap::new()),
+            build_locks: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Uses this compiler instead of `rustc` on `PATH`.
+    pub fn with_rustc(mut self, program: impl Into<PathBuf>) -> Self {
+        self.rustc = program.into();
+        self
+    }
+
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The compiler, found on first use.
+    pub async fn toolchain(&self) -> Result<&Toolchain, ToolchainError> {
+        let rustc = self.rustc.clone();
+        let found = self
+            .toolchain
+            .get_or_init(|| async move {
+                tokio::task::spawn_blocking(move || Toolchain::discover_with(&rustc))
+                    .await
+                    .unwrap_or_else(|e| {
+                        Err(ToolchainError::Broken {
+                            program: "rustc".into(),
+                            detail: e.to_string(),
+                        })
+                    })
+            })
+            .await;
+        found.as_ref().map_err(Clone::clone)
+    }
+
+    /// Checks `source` (the learner's file) against `exercise`'s hidden tests.
+    /// Dropping the future cancels the check and kills whatever it was running.
+    pub async fn check(
+        &self,
+        exercise: &Exercise,
+        source: &str,
+        on_phase: &(dyn Fn(Phase) + Send + Sync),
+    ) -> Result<Report, CheckError> {
+        let started = Instant::now();
+        let toolchain = self.toolchain().await?;
+        let key = self.cache_key(toolchain, exercise, source);
+        if let Some(mut report) = self.cached(key) {
+            report.cached = true;
+            return Ok(report);
+        }
+        let lock = self.build_lock(&exercise.id);
+        let _building = lock.lock().await;
+
+        on_phase(Phase::Compiling);
+        let dir = self.cache_dir.join("build").join(&exercise.id);
+        std::fs::create_dir_all(&dir).map_err(io(format!("cannot create {}", dir.display())))?;
+        let files = BuildFiles::new(&dir, &exercise.id, source);
+        std::fs::write(&files.tests, &exercise.tests)
+            .map_err(io(format!("cannot write {}", files.tests.display())))?;
+        std::fs::write(&files.combined, files.combined_source(source, &self.nonce))
+            .map_err(io(format!("cannot write {}", files.combined.display())))?;
+        let _ = std::fs::remove_file(&files.binary);
+        let incremental = self.cache_dir.join("incremental").join(&exercise.id);
+        let compile_job = Job {
+            program: toolchain.rustc.clone(),
+            args: compile::rustc_args(&files, &compile::crate_name(&exercise.id), &incremental),
+            env: compiler_env(),
+            cwd: dir.clone(),
+        };
+        let built = watchdog::run(&compile_job, &compile_limits())
+            .await
+            .map_err(io(format!("cannot run {}", toolchain.rustc.display())))?;
+        let diagnostics =
+            compile::parse_diagnostics(&String::from_utf8_lossy(&built.stderr), &files);
+        let mut report = Report {
+            verdict: Verdict::DidNotCompile,
+            summary: String::new(),
+            tests: Vec::new(),
+            diagnostics,
+            stray_output: String::new(),
+            passed: 0,
+            total: 0,
+            score: 0,
+            points: exercise.points,
+            elapsed_ms: 0,
+            cached: false,
+        };
+        if built.ending != Ending::Exited(0) {
+            report.summary = match built.ending {
+                Ending::TimedOut => format!(
+                    "the compiler did not finish within {} s",
+                    COMPILE_TIMEOUT.as_secs()
+                ),
+                _ => {
+                    let n = report.errors().count();
+                    format!("it does not compile yet: {n} error(s); fix the first one first")
+                }
+            };
+            report.elapsed_ms = millis(started.elapsed());
+            if built.ending != Ending::TimedOut {
+                self.remember(key, &report);
+            }
+            return Ok(report);
+        }
+
+        on_phase(Phase::Running);
+        let workdir = RunDir::create()?;
+        let test_limits = self.test_limits();
+        let list = watchdog::run(
+            &self.test_job(toolchain, &files, &workdir.0, &["--list"]),
+            &test_limits,
+        )
+        .await
+        .map_err(io("cannot run the test binary"))?;
+        let expected = libtest::parse_list(&String::from_utf8_lossy(&list.stdout));
+        let prefix = format!("{}::", compile::module_name(&self.nonce));
+        let run = watchdog::run(
+            &self.test_job(
+                toolchain,
+                &files,
+                &workdir.0,
+                &[
+                    "-Z",
+                    "unstable-options",
+                    "--format",
+                    "json",
+                    "--show-output",
+                    "--test-threads",
+                    "4",
+                ],
+            ),
+            &test_limits,
+        )
+        .await
+        .map_err(io("cannot run the test binary"))?;
+        let names = Names {
+            hidden_prefix: &prefix,
+        };
+        let result = libtest::interpret(&expected, &run, &files, &names);
+        grade(&mut report, result, list.ending);
+        report.elapsed_ms = millis(started.elapsed());
+        if matches!(report.verdict, Verdict::Passed | Verdict::Failed) {
+            self.remember(key, &report);
+        }
+        tracing::info!(
+            exercise = %exercise.id,
+            verdict = ?report.verdict,
+            passed = report.passed,
+            total = report.total,
+            ms = report.elapsed_ms,
+            "exercise checked"
+        );
+        Ok(report)
+    }
+
+    /// Checks from synchronous code (the CLI) on a private single-threaded runtime.
+    pub fn check_blocking(&self, exercise: &Exercise, source: &str) -> Result<Report, CheckError> {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(io("cannot start the async runtime"))?
+            .block_on(self.check(exercise, source, &|_| {}))
+    }
+
+    fn test_limits(&self) -> Limits {
+        Limits {
+            timeout: self.timeout,
+            cpu_seconds: self.timeout.as_secs() + 2,
+            address_space: Some(4 << 30),
+            file_size: 16 << 20,
+            output_cap: OUTPUT_CAP,
+        }
+    }
+
+    fn test_job(
+        &self,
+        toolchain: &Toolchain,
+        files: &BuildFiles,
+        cwd: &Path,
+        args: &[&str],
+    ) -> Job {
+        Job {
+            program: files.binary.clone(),
+            args: args.iter().map(OsString::from).collect(),
+            env: vec![
+                (
+                    "LD_LIBRARY_PATH".into(),
+                    toolchain.target_libdir.clone().into_os_string(),
+                ),
+                // Lets the stable test harness print JSON events.
+                ("RUSTC_BOOTSTRAP".into(), "1".into()),
+                ("RUST_BACKTRACE".into(), "0".into()),
+            ],
+            cwd: cwd.to_owned(),
+        }
+    }
+
+    fn cache_key(&self, toolchain: &Toolchain, exercise: &Exercise, source: &str) -> u64 {
+        let mut h = DefaultHasher::new();
+        (
+            CACHE_VERSION,
+            &toolchain.version,
+            &exercise.id,
+            exercise.points,
+            &exercise.tests,
+            source,
+            self.timeout,
+        )
+            .hash(&mut h);
+        h.finish()
+    }
+
+    fn cache_file(&self, key: u64) -> PathBuf {
+        self.cache_dir
+            .join("results")
+            .join(format!("{key:016x}.ron"))
+    }
+
+    fn cached(&self, key: u64) -> Option<Report> {
+        if let Some(r) = self
+            .memo
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
+            return Some(r.clone());
+        }
+        let text = std::fs::read_to_string(self.cache_file(key)).ok()?;
+        let report: Report = ron::from_str(&text).ok()?;
+        self.memo
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, report.clone());
+        Some(report)
+    }
+
+    /// Keeps a report in memory and on disk. A failed disk write only costs a re-check.
+    fn remember(&self, key: u64, report: &Report) {
+        self.memo
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, report.clone());
+        let path = self.cache_file(key);
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| {
+                let text = ron::to_string(report).map_err(std::io::Error::other)?;
+                std::fs::write(&path, text)
+            });
+        if let Err(e) = written {
+            tracing::warn!(error = %e, path = %path.display(), "cannot cache a check result");
+        }
+    }
+
+    fn build_lock(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        self.build_locks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(id.to_owned())
+            .or_default()
+            .clone()
+    }
+}
+
+/// Fills the report's tests, verdict, score and summary from an interpreted run.
+fn grade(report: &mut Report, result: libtest::Interpreted, list_ending: Ending) {
+    report.stray_output = result.stray_output;
+    report.tests = result.tests;
+    report.tests.sort_by_key(|t| !t.hidden);
+    let hidden: Vec<_> = report.hidden().collect();
+    let total = u32::try_from(hidden.len()).unwrap_or(u32::MAX);
+    let passed = u32::try_from(
+        hidden
+            .iter()
+            .filter(|t| t.status == TestStatus::Passed)
+            .count(),
+    )
+    .unwrap_or(0);
+    report.total = total;
+    report.passed = passed;
+    report.score = Report::score_for(passed, total, report.points);
+    let failing: Vec<String> = report
+        .hidden()
+        .filter(|t| t.status != TestStatus::Passed)
+        .map(|t| t.short_name().to_owned())
+        .collect();
+    (report.verdict, report.summary) = if list_ending != Ending::Exited(0) {
+        report.score = 0;
+        (
+            Verdict::Broken,
+            "the test binary could not even list its tests: does the code run something before `main`?"
+                .to_owned(),
+        )
+    } else if total == 0 {
+        (
+            Verdict::Broken,
+            "no hidden tests were found in the build".to_owned(),
+        )
+    } else {
+        match result.end {
+            RunEnd::Distrusted(why) => {
+                report.score = 0;
+                (Verdict::Broken, why)
+            }
+            RunEnd::Broken(why) => (Verdict::Broken, why),
+            RunEnd::Clean if failing.is_empty() => (
+                Verdict::Passed,
+                format!("all {total} hidden tests pass: well done"),
+            ),
+            RunEnd::Clean => (
+                Verdict::Failed,
+                format!(
+                    "{passed} of {total} hidden tests pass; still failing: {}",
+                    failing.join(", ")
+                ),
+            ),
+        }
+    };
+}
+
+/// The compiler keeps `PATH` (it calls the system linker, `cc`) and nothing else.
+fn compiler_env() -> Vec<(OsString, OsString)> {
+    std::env::var_os("PATH")
+        .map(|p| vec![("PATH".into(), p)])
+        .unwrap_or_default()
+}
+
+fn compile_limits() -> Limits {
+    Limits {
+        timeout: COMPILE_TIMEOUT,
+        cpu_seconds: COMPILE_TIMEOUT.as_secs(),
+        address_space: None,
+        file_size: 512 << 20,
+        output_cap: OUTPUT_CAP,
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// A nonce for the hidden-test module: unpredictable to the learner's code, stable for
+/// one runner so incremental builds can reuse the hidden tests.
+fn fresh_nonce() -> String {
+    // RandomState is seeded from the operating system's randomness.
+    let value = std::collections::hash_map::RandomState::new()
+        .hash_one((std::process::id(), std::time::SystemTime::now()));
+    format!("{value:016x}")
+}
+
+/// A fresh, empty working folder for one test run, removed afterwards.
+struct RunDir(PathBuf);
+
+impl RunDir {
+    fn create() -> Result<Self, CheckError> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "workbook-run-{}-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            fresh_nonce()
+        ));
+        std::fs::create_dir_all(&dir).map_err(io(format!("cannot create {}", dir.display())))?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for RunDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

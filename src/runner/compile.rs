@@ -1,0 +1,259 @@
+//! Building the test binary: the learner's file becomes the crate root with the hidden
+//! tests appended as a module, compiled by `rustc --test` with the flags measured fastest
+//! (see `benches/runner.rs`), and the compiler's JSON diagnostics mapped back to the file
+//! the learner knows.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::report::{Diagnostic, Level, Location, SourceFile};
+
+/// The files of one build and how their paths are shown to the learner.
+#[derive(Debug, Clone)]
+pub struct BuildFiles {
+    /// The crate root: the learner's text plus the appended module line.
+    pub combined: PathBuf,
+    /// The hidden tests, written out so `#[path]` can name them.
+    pub tests: PathBuf,
+    /// The test binary.
+    pub binary: PathBuf,
+    /// Lines of the learner's text; later lines of `combined` are ours.
+    pub learner_lines: usize,
+    /// The learner's file name, used in rewritten messages (`validated-amount.rs`).
+    pub learner_name: String,
+}
+
+/// The file name hidden-test locations are shown under.
+pub const HIDDEN_TESTS_NAME: &str = "hidden/tests.rs";
+
+impl BuildFiles {
+    pub fn new(dir: &Path, exercise_id: &str, learner: &str) -> Self {
+        Self {
+            combined: dir.join("exercise.rs"),
+            tests: dir.join("tests.rs"),
+            binary: dir.join("exercise-tests"),
+            learner_lines: learner.lines().count().max(1),
+            learner_name: format!("{exercise_id}.rs"),
+        }
+    }
+
+    /// The crate root's text. The hidden tests sit in `grading` inside a module whose
+    /// name carries `nonce`, so a result line printed by the learner's code (which cannot
+    /// know the nonce without digging through its own binary) never names a real test.
+    /// The learner's lines come first and unchanged, so diagnostics map 1:1.
+    pub fn combined_source(&self, learner: &str, nonce: &str) -> String {
+        let mut text = String::with_capacity(learner.len() + 200);
+        text.push_str(learner);
+        if !learner.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&format!(
+            "#[cfg(test)] mod {} {{ use super::*; #[path = {:?}] mod grading; }}\n",
+            module_name(nonce),
+            self.tests.display().to_string()
+        ));
+        text
+    }
+
+    /// Which file and line a path printed by rustc or a panic refers to.
+    pub fn locate(&self, file: &str, line: usize, column: usize) -> Location {
+        let file = if Path::new(file) == self.combined {
+            if line <= self.learner_lines {
+                SourceFile::Learner
+            } else {
+                SourceFile::Other("generated code".to_owned())
+            }
+        } else if Path::new(file) == self.tests {
+            SourceFile::HiddenTests
+        } else {
+            SourceFile::Other(file.to_owned())
+        };
+        Location { file, line, column }
+    }
+
+    /// Replaces our build paths in a message with the names the learner knows.
+    pub fn rewrite(&self, text: &str) -> String {
+        text.replace(&self.combined.display().to_string(), &self.learner_name)
+            .replace(&self.tests.display().to_string(), HIDDEN_TESTS_NAME)
+    }
+}
+
+/// The module the hidden tests are wrapped in.
+pub fn module_name(nonce: &str) -> String {
+    format!("wb_{nonce}")
+}
+
+/// rustc's arguments. Measured on the target machines (see the README): a dynamically
+/// linked test binary (`-C prefer-dynamic`) links in a fraction of the time of a static
+/// one, no debug info saves writing it, and incremental compilation in a per-exercise
+/// folder reuses the untouched hidden tests between edits. The bundled `rust-lld` and an
+/// `--emit=metadata` pre-pass were measured too and made a check slower, not faster.
+pub fn rustc_args(files: &BuildFiles, crate_name: &str, incremental: &Path) -> Vec<OsString> {
+    let mut args: Vec<OsString> = [
+        "--edition",
+        "2021",
+        "--test",
+        "--crate-name",
+        crate_name,
+        "--error-format=json",
+        "-C",
+        "prefer-dynamic",
+        "-C",
+        "debuginfo=0",
+    ]
+    .iter()
+    .map(OsString::from)
+    .collect();
+    let mut inc = OsString::from("incremental=");
+    inc.push(incremental);
+    args.extend([OsString::from("-C"), inc, "-o".into()]);
+    args.push(files.binary.clone().into_os_string());
+    args.push(files.combined.clone().into_os_string());
+    args
+}
+
+/// A crate name rustc accepts for an exercise id.
+pub fn crate_name(id: &str) -> String {
+    let name: String = id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name
+    } else {
+        format!("exercise_{name}")
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct RustcMessage {
+    message: String,
+    level: String,
+    #[serde(default)]
+    spans: Vec<RustcSpan>,
+    rendered: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RustcSpan {
+    file_name: String,
+    line_start: usize,
+    column_start: usize,
+    is_primary: bool,
+}
+
+/// Parses rustc's `--error-format=json` stderr into diagnostics, dropping the closing
+/// "aborting due to" and "N warnings emitted" tallies. Lines that are not JSON (a crash
+/// of the compiler itself, a linker's own text) are kept as one extra error.
+pub fn parse_diagnostics(stderr: &str, files: &BuildFiles) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut loose = String::new();
+    for line in stderr.lines() {
+        let Ok(msg) = serde_json::from_str::<RustcMessage>(line) else {
+            if !line.trim().is_empty() {
+                loose.push_str(line);
+                loose.push('\n');
+            }
+            continue;
+        };
+        let level = match msg.level.as_str() {
+            "error" | "error: internal compiler error" => Level::Error,
+            "warning" => Level::Warning,
+            _ => Level::Note,
+        };
+        if msg.spans.is_empty()
+            && (msg.message.starts_with("aborting due to")
+                || msg.message.ends_with("warnings emitted")
+                || msg.message.ends_with("warning emitted"))
+        {
+            continue;
+        }
+        // Prefer the primary span in the learner's file: for an error inside a macro
+        // or in the hidden tests, that is still where the learner can act.
+        let located: Vec<Location> = msg
+            .spans
+            .iter()
+            .filter(|s| s.is_primary)
+            .map(|s| files.locate(&s.file_name, s.line_start, s.column_start))
+            .collect();
+        let location = located
+            .iter()
+            .find(|l| l.file == SourceFile::Learner)
+            .or_else(|| located.first())
+            .cloned();
+        out.push(Diagnostic {
+            level,
+            message: msg.message.clone(),
+            location,
+            rendered: files.rewrite(msg.rendered.as_deref().unwrap_or(&msg.message)),
+        });
+    }
+    if !loose.trim().is_empty() {
+        out.push(Diagnostic {
+            level: Level::Error,
+            message: "the compiler or linker failed".to_owned(),
+            location: None,
+            rendered: files.rewrite(&loose),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files() -> BuildFiles {
+        BuildFiles::new(Path::new("/b/x"), "demo", "line1\nline2\nline3\n")
+    }
+
+    #[test]
+    fn the_learner_text_comes_first_and_unchanged() {
+        let f = files();
+        let text = f.combined_source("fn a() {}", "n0nce");
+        assert!(text.starts_with("fn a() {}\n#[cfg(test)] mod wb_n0nce "));
+        assert!(text.contains("#[path = \"/b/x/tests.rs\"] mod grading;"));
+    }
+
+    #[test]
+    fn locations_map_to_the_learners_file_or_the_hidden_tests() {
+        let f = files();
+        assert_eq!(f.locate("/b/x/exercise.rs", 2, 5).file, SourceFile::Learner);
+        assert!(matches!(
+            f.locate("/b/x/exercise.rs", 4, 1).file,
+            SourceFile::Other(_)
+        ));
+        assert_eq!(
+            f.locate("/b/x/tests.rs", 9, 1).file,
+            SourceFile::HiddenTests
+        );
+    }
+
+    #[test]
+    fn diagnostics_are_parsed_and_paths_rewritten() {
+        let f = files();
+        let stderr = concat!(
+            r#"{"$message_type":"diagnostic","message":"cannot find value `y`","level":"error","spans":[{"file_name":"/b/x/exercise.rs","line_start":3,"column_start":7,"is_primary":true}],"rendered":"error: cannot find value `y`\n --> /b/x/exercise.rs:3:7\n"}"#,
+            "\n",
+            r#"{"$message_type":"diagnostic","message":"aborting due to 1 previous error","level":"error","spans":[],"rendered":"error: aborting\n"}"#,
+            "\n"
+        );
+        let d = parse_diagnostics(stderr, &f);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].level, Level::Error);
+        let loc = d[0].location.clone().unwrap();
+        assert_eq!(
+            (loc.file, loc.line, loc.column),
+            (SourceFile::Learner, 3, 7)
+        );
+        assert!(d[0].rendered.contains("--> demo.rs:3:7"));
+    }
+
+    #[test]
+    fn crate_names_are_identifiers() {
+        assert_eq!(crate_name("validated-amount"), "validated_amount");
+        assert_eq!(crate_name("9lives"), "exercise_9lives");
+    }
+}
