@@ -523,7 +523,8 @@ fn race_timeline_ui(ui: &mut egui::Ui) {
 }
 
 /// Browser -> load balancer -> application -> database, with the failure climbing up
-/// and each layer's timeout, inner shortest.
+/// (numbered as in the section's list), and below, a timeout budget where the inner
+/// layer is the shortest.
 fn cascade_chain_ui(ui: &mut egui::Ui) {
     let c = Canvas::new(
         ui,
@@ -534,16 +535,16 @@ fn cascade_chain_ui(ui: &mut egui::Ui) {
     );
     let w = c.width();
     let layers = [
-        ("Browser", "4. users retry", "15 s"),
-        ("Load balancer", "3. 504, retries", "12 s"),
-        ("App server", "2. threads blocked", "10 s"),
-        ("Database", "1. query takes 30 s", "2 s"),
+        ("Browser", "5. clients retry"),
+        ("Load balancer", "4. 504 after 60 s"),
+        ("App server", "2, 3. no free thread"),
+        ("Database", "1. query takes 30 s"),
     ];
     let gap = 28.0;
     let box_w = (w - gap * 3.0) / 4.0;
     let top = 44.0;
     let mut boxes = Vec::new();
-    for (i, (name, failure, _)) in layers.iter().enumerate() {
+    for (i, (name, failure)) in layers.iter().enumerate() {
         let r = Rect::from_min_size(c.at(i as f32 * (box_w + gap), top), vec2(box_w, 50.0));
         let meaning = if i == 3 {
             Semantic::Slow
@@ -581,7 +582,7 @@ fn cascade_chain_ui(ui: &mut egui::Ui) {
     c.text(
         c.at(0.0, title_y),
         Align2::LEFT_CENTER,
-        "Timeouts: the inner layer gives up first",
+        "The fix: timeouts where the inner layer gives up first",
         TITLE,
         c.strong,
     );
@@ -680,12 +681,11 @@ fn trace_waterfall_ui(ui: &mut egui::Ui) {
             c.at(label_w + start * scale, y + 5.0),
             vec2(((end - start) * scale).max(2.0), row_h - 10.0),
         );
+        // Every span is neutral except the slow one, so the eye lands on it.
         let meaning = if is_slow {
             Semantic::Slow
-        } else if *depth == 0 {
-            Semantic::Neutral
         } else {
-            Semantic::Accent
+            Semantic::Neutral
         };
         c.painter.rect(
             r,
@@ -738,14 +738,14 @@ fn trace_waterfall_ui(ui: &mut egui::Ui) {
 fn backoff_curves_ui(ui: &mut egui::Ui) {
     let c = Canvas::new(
         ui,
-        300.0,
+        270.0,
         "Retry times of twenty clients that failed at the same moment, base 1 s, four retries: \
          without jitter all twenty retry together at 1, 3, 7 and 15 seconds; with full, equal or \
          decorrelated jitter the retries spread out.",
     );
     let clients = 20;
     let label_w = 104.0;
-    let plot_w = c.width() - label_w - 8.0;
+    let plot_w = c.width() - label_w - 20.0; // room for the last axis label
     let horizon = 24.0_f32;
     let bins = 48usize;
     let lane_h = 52.0;
