@@ -5,3 +5,4 @@
 //! read what happened. Same config and seed give the same run on every machine.
 
 pub mod engine;
+pub mod race;
