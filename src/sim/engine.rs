@@ -9,6 +9,7 @@
 //!   change between rand releases).
 //! - [`Latency`]: the service-time distributions the models draw from.
 //! - [`Series`]: a recorded time series with bounded memory for long runs.
+//! - [`percentile`]: nearest-rank quantiles of recorded latencies.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -302,6 +303,17 @@ impl Series {
     }
 }
 
+/// The `q` quantile (0 to 1) of `values` by nearest rank, reordering the slice in place
+/// (linear time, no allocation); 0 for an empty slice.
+pub fn percentile(values: &mut [f32], q: f64) -> f32 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let rank = ((q * values.len() as f64).ceil() as usize).clamp(1, values.len()) - 1;
+    let (_, v, _) = values.select_nth_unstable_by(rank, f32::total_cmp);
+    *v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,5 +399,14 @@ mod tests {
         assert!(s.len() <= 100);
         assert_eq!(s.last().map(|p| p[0]), Some(99_999.0));
         assert!(s.points().iter().all(|p| p[1] == 1.0));
+    }
+
+    #[test]
+    fn percentile_is_nearest_rank() {
+        let mut v: Vec<f32> = (1..=100).rev().map(|x| x as f32).collect();
+        assert_eq!(percentile(&mut v, 0.5), 50.0);
+        assert_eq!(percentile(&mut v, 0.99), 99.0);
+        assert_eq!(percentile(&mut v, 1.0), 100.0);
+        assert_eq!(percentile(&mut [], 0.5), 0.0);
     }
 }
