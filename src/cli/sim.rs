@@ -32,6 +32,11 @@ pub enum SimCommand {
     },
 }
 
-pub fn run(_cmd: SimCommand) -> Result<u8> {
-    anyhow::bail!("`workbook sim` is not available in this build yet")
+pub fn run(cmd: SimCommand) -> Result<u8> {
+    match cmd {
+        SimCommand::Breaker { scenario, trace } => super::sim_breaker::run(&scenario, trace),
+        SimCommand::Backoff { .. } => {
+            anyhow::bail!("`workbook sim backoff` is not available in this build yet")
+        }
+    }
 }
