@@ -4,6 +4,7 @@
 pub mod cards;
 pub mod check;
 pub mod sim;
+pub mod sim_backoff;
 pub mod sim_breaker;
 pub mod validate;
 

@@ -35,8 +35,10 @@ pub enum SimCommand {
 pub fn run(cmd: SimCommand) -> Result<u8> {
     match cmd {
         SimCommand::Breaker { scenario, trace } => super::sim_breaker::run(&scenario, trace),
-        SimCommand::Backoff { .. } => {
-            anyhow::bail!("`workbook sim backoff` is not available in this build yet")
-        }
+        SimCommand::Backoff {
+            clients,
+            runs,
+            seed,
+        } => super::sim_backoff::run(&clients, runs, seed),
     }
 }

@@ -4,6 +4,7 @@
 //! A simulation is a model, not an animation: `new(config, seed)`, advance virtual time,
 //! read what happened. Same config and seed give the same run on every machine.
 
+pub mod backoff;
 pub mod breaker;
 pub mod engine;
 pub mod race;
