@@ -1,11 +1,20 @@
-//! `workbook check`: grade an exercise headless.
+//! `workbook check`: grade an exercise headless, as text or as Exercism's results.json
+//! (version 2); `--all --solutions` is the authors' check that every reference solution
+//! passes and every starter compiles but fails.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
+use serde::Serialize;
 
-use super::GlobalArgs;
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, GlobalArgs};
+use crate::content;
+use crate::runner::report::SourceFile;
+use crate::runner::{
+    Catalog, CheckError, Exercise, Report, Runner, TestStatus, Verdict, load_catalog, workspace,
+};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -26,6 +35,330 @@ pub struct CheckArgs {
     pub solutions: bool,
 }
 
-pub fn run(_global: &GlobalArgs, _args: &CheckArgs) -> Result<u8> {
-    anyhow::bail!("`workbook check` is not available in this build yet")
+pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<u8> {
+    let source = global.content_source()?;
+    let library = content::load_library(&source);
+    let catalog = load_catalog(&source, Some(&library));
+    for problem in &catalog.problems {
+        eprintln!("warning: {problem}");
+    }
+    let data_dir = global.data_dir()?;
+    let runner = Runner::new(workspace::cache_dir(&data_dir));
+    if args.all {
+        return if args.solutions {
+            check_solutions(runner, &catalog)
+        } else {
+            check_all(&runner, &catalog, &data_dir)
+        };
+    }
+    let Some(id) = args.id.as_deref() else {
+        anyhow::bail!("name an exercise, or pass --all");
+    };
+    let Some(exercise) = catalog.get(id) else {
+        let known: Vec<&str> = catalog.exercises.iter().map(|e| e.id.as_str()).collect();
+        anyhow::bail!("unknown exercise `{id}`; known: {}", known.join(", "));
+    };
+    let text = match &args.file {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?,
+        None => saved_or_starter(&data_dir, exercise)?,
+    };
+    let report = match runner.check_blocking(exercise, &text) {
+        Ok(report) => report,
+        Err(CheckError::Toolchain(e)) if args.json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&ExercismResults::error(&e.to_string()))?
+            );
+            return Ok(EXIT_USAGE);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&ExercismResults::from_report(&report))?
+        );
+    } else {
+        print_report(exercise, &report);
+    }
+    Ok(if report.is_pass() {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    })
+}
+
+/// The learner's saved copy; without one, the starter (and a note saying so).
+fn saved_or_starter(data_dir: &std::path::Path, exercise: &Exercise) -> Result<String> {
+    let path = workspace::copy_path(data_dir, &exercise.id);
+    match workspace::read_copy(data_dir, &exercise.id)
+        .with_context(|| format!("cannot read {}", path.display()))?
+    {
+        Some(text) => Ok(text),
+        None => {
+            eprintln!(
+                "note: no saved copy at {}; checking the starter (open the exercise in the app, or pass --file)",
+                path.display()
+            );
+            Ok(exercise.starter.clone())
+        }
+    }
+}
+
+fn print_report(exercise: &Exercise, report: &Report) {
+    println!("{} ({})", exercise.title, exercise.id);
+    for d in shown_errors(report) {
+        println!("{d}");
+    }
+    for t in &report.tests {
+        let mark = match t.status {
+            TestStatus::Passed => "ok  ",
+            TestStatus::Ignored => "skip",
+            _ => "FAIL",
+        };
+        let kind = if t.hidden { "" } else { " (example)" };
+        println!("  {mark} {}{kind}", t.name);
+        if t.status != TestStatus::Passed && !t.message.is_empty() {
+            for line in t.message.lines() {
+                println!("         {line}");
+            }
+        }
+    }
+    if !report.stray_output.trim().is_empty() {
+        println!("output:\n{}", report.stray_output.trim_end());
+    }
+    let cached = if report.cached { ", cached" } else { "" };
+    println!(
+        "{}: {} (score {}/{}, {} ms{cached})",
+        verdict_word(report.verdict),
+        report.summary,
+        report.score,
+        report.points,
+        report.elapsed_ms
+    );
+}
+
+/// How many errors in the hidden tests are printed when the learner's file has errors
+/// too: the rest are almost always the same missing item, repeated.
+const HIDDEN_ERRORS_SHOWN: usize = 3;
+
+/// The compiler errors worth reading: all of the learner's, then a few from the tests.
+fn shown_errors(report: &Report) -> Vec<String> {
+    let (mine, theirs): (Vec<_>, Vec<_>) = report.errors().partition(|d| d.in_learner_file());
+    let keep = if mine.is_empty() {
+        theirs.len()
+    } else {
+        HIDDEN_ERRORS_SHOWN
+    };
+    let mut shown: Vec<String> = mine
+        .iter()
+        .chain(theirs.iter().take(keep))
+        .map(|d| d.rendered.trim_end().to_owned())
+        .collect();
+    if theirs.len() > keep {
+        shown.push(format!(
+            "... and {} more error(s) in the hidden tests",
+            theirs.len() - keep
+        ));
+    }
+    shown
+}
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Passed => "passed",
+        Verdict::Failed => "failed",
+        Verdict::DidNotCompile => "does not compile",
+        Verdict::Broken => "broken run",
+    }
+}
+
+/// `--all`: every saved copy (or starter), one line each.
+fn check_all(runner: &Runner, catalog: &Catalog, data_dir: &std::path::Path) -> Result<u8> {
+    let mut all_pass = true;
+    for exercise in &catalog.exercises {
+        let text = workspace::read_copy(data_dir, &exercise.id)?
+            .unwrap_or_else(|| exercise.starter.clone());
+        let report = runner.check_blocking(exercise, &text)?;
+        all_pass &= report.is_pass();
+        println!(
+            "{:<24} {:<16} {}/{} points  {}",
+            exercise.id,
+            verdict_word(report.verdict),
+            report.score,
+            report.points,
+            report.summary
+        );
+    }
+    Ok(if all_pass && catalog.problems.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    })
+}
+
+/// `--all --solutions`: each solution must pass; each starter must compile and fail.
+/// Two builds at a time (the compiler is mostly single-threaded on small files).
+fn check_solutions(runner: Runner, catalog: &Catalog) -> Result<u8> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let runner = Arc::new(runner);
+    let limit = Arc::new(tokio::sync::Semaphore::new(2));
+    let outcomes = rt.block_on(async {
+        let mut tasks = Vec::new();
+        for exercise in catalog.exercises.iter().cloned() {
+            let (runner, limit) = (runner.clone(), limit.clone());
+            tasks.push(tokio::spawn(async move {
+                let _slot = limit.acquire_owned().await;
+                let solution = runner.check(&exercise, &exercise.solution, &|_| {}).await;
+                let starter = runner.check(&exercise, &exercise.starter, &|_| {}).await;
+                (exercise.id.clone(), solution, starter)
+            }));
+        }
+        let mut outcomes = Vec::new();
+        for task in tasks {
+            outcomes.push(task.await);
+        }
+        outcomes
+    });
+    let mut bad = Vec::new();
+    for outcome in outcomes {
+        let (id, solution, starter) = outcome.context("a check task failed")?;
+        let (solution, starter) = (solution?, starter?);
+        let mut problems = Vec::new();
+        if !solution.is_pass() {
+            problems.push(format!("the solution does not pass: {}", solution.summary));
+            problems.extend(first_error(&solution));
+        }
+        if starter.verdict != Verdict::Failed {
+            problems.push(format!(
+                "the starter must compile and fail some hidden tests, but: {}",
+                starter.summary
+            ));
+            problems.extend(first_error(&starter));
+        }
+        if problems.is_empty() {
+            println!(
+                "ok   {id}: solution passes {}/{}, starter fails {} of them",
+                solution.passed,
+                solution.total,
+                starter.total - starter.passed
+            );
+        } else {
+            println!("FAIL {id}:");
+            for p in &problems {
+                println!("       {p}");
+            }
+            bad.push(id);
+        }
+    }
+    if bad.is_empty() && catalog.problems.is_empty() {
+        println!("ok: {} exercise(s) checked", catalog.exercises.len());
+        Ok(EXIT_OK)
+    } else {
+        if !bad.is_empty() {
+            eprintln!("failing: {}", bad.join(", "));
+        }
+        if !catalog.problems.is_empty() {
+            eprintln!("{} exercise(s) did not load", catalog.problems.len());
+        }
+        Ok(EXIT_FAILED)
+    }
+}
+
+fn first_error(report: &Report) -> Option<String> {
+    report.errors().next().map(|d| {
+        let place = match &d.location {
+            Some(l) => match &l.file {
+                SourceFile::Learner => format!("line {}: ", l.line),
+                SourceFile::HiddenTests => format!("tests.rs line {}: ", l.line),
+                SourceFile::Other(_) => String::new(),
+            },
+            None => String::new(),
+        };
+        format!("{place}{}", d.message)
+    })
+}
+
+/// Exercism's test-runner interface, results.json version 2.
+#[derive(Debug, Serialize)]
+pub struct ExercismResults {
+    pub version: u32,
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub tests: Vec<ExercismTest>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExercismTest {
+    pub name: String,
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+}
+
+/// Exercism shows at most this much of a test's output.
+const EXERCISM_OUTPUT_LIMIT: usize = 500;
+
+impl ExercismResults {
+    fn error(message: &str) -> Self {
+        Self {
+            version: 2,
+            status: "error",
+            message: Some(message.to_owned()),
+            tests: Vec::new(),
+        }
+    }
+
+    /// Only the hidden (graded) tests are listed. `error` means the tests could not run
+    /// to a trustworthy end: a compile error, a crash, a timeout.
+    pub fn from_report(report: &Report) -> Self {
+        let status = match report.verdict {
+            Verdict::Passed => "pass",
+            Verdict::Failed => "fail",
+            Verdict::DidNotCompile | Verdict::Broken => "error",
+        };
+        let message = match report.verdict {
+            Verdict::DidNotCompile => Some(shown_errors(report).join("\n")),
+            Verdict::Broken => Some(report.summary.clone()),
+            _ => None,
+        };
+        let tests = report
+            .hidden()
+            .map(|t| ExercismTest {
+                name: t.name.clone(),
+                status: match t.status {
+                    TestStatus::Passed => "pass",
+                    TestStatus::Failed => "fail",
+                    _ => "error",
+                },
+                message: (t.status != TestStatus::Passed).then(|| t.message.clone()),
+                output: (!t.output.is_empty()).then(|| cap(&t.output)),
+            })
+            .collect();
+        Self {
+            version: 2,
+            status,
+            message,
+            tests,
+        }
+    }
+}
+
+fn cap(text: &str) -> String {
+    if text.len() <= EXERCISM_OUTPUT_LIMIT {
+        return text.to_owned();
+    }
+    let mut end = EXERCISM_OUTPUT_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}\n[output truncated]", &text[..end])
 }

@@ -7,7 +7,8 @@ use crate::content::{self, ContentSource};
 
 pub fn run(source: &ContentSource) -> Result<u8> {
     let library = content::load_library(source);
-    let problems = library.problems.clone();
+    let mut problems = library.problems.clone();
+    problems.extend(crate::runner::load_catalog(source, Some(&library)).problems);
     for p in &problems {
         println!("{p}");
     }

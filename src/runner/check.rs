@@ -17,7 +17,7 @@ use super::toolchain::{Toolchain, ToolchainError};
 use super::watchdog::{self, Ending, Job, Limits};
 
 /// Bump when the report format or the build changes, so old cached results are ignored.
-const CACHE_VERSION: u32 = 1;
+const CACHE_VERSION: u32 = 2;
 
 /// Where a check is, for a progress indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,8 +146,11 @@ impl Runner {
         let built = watchdog::run(&compile_job, &compile_limits())
             .await
             .map_err(io(format!("cannot run {}", toolchain.rustc.display())))?;
-        let diagnostics =
+        let mut diagnostics =
             compile::parse_diagnostics(&String::from_utf8_lossy(&built.stderr), &files);
+        // The learner's own errors first: errors in the hidden tests usually follow from
+        // them (a missing or renamed item the tests use).
+        diagnostics.sort_by_key(|d| !d.in_learner_file());
         let mut report = Report {
             verdict: Verdict::DidNotCompile,
             summary: String::new(),
@@ -168,8 +171,21 @@ impl Runner {
                     COMPILE_TIMEOUT.as_secs()
                 ),
                 _ => {
-                    let n = report.errors().count();
-                    format!("it does not compile yet: {n} error(s); fix the first one first")
+                    let (mine, theirs): (Vec<_>, Vec<_>) =
+                        report.errors().partition(|d| d.in_learner_file());
+                    match (mine.len(), theirs.len()) {
+                        (0, n) => format!(
+                            "it does not compile with the hidden tests: {n} error(s) there; \
+                             keep the names and signatures the starter gave you"
+                        ),
+                        (m, 0) => format!(
+                            "it does not compile yet: {m} error(s); fix the first one first"
+                        ),
+                        (m, n) => format!(
+                            "it does not compile yet: {m} error(s) in your file (fix these first), \
+                             {n} more in the hidden tests"
+                        ),
+                    }
                 }
             };
             report.elapsed_ms = millis(started.elapsed());

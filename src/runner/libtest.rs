@@ -339,7 +339,7 @@ fn split_panic(captured: &str, files: &BuildFiles) -> (String, String, Option<Lo
         .filter(|l| !l.starts_with("note: run with `RUST_BACKTRACE=1`"))
         .collect();
     (
-        files.rewrite(prints),
+        files.rewrite(prints.trim_end()),
         files.rewrite(message.join("\n").trim_end()),
         location,
     )

@@ -8,6 +8,7 @@ pub mod libtest;
 pub mod report;
 pub mod toolchain;
 pub mod watchdog;
+pub mod workspace;
 
 use std::collections::BTreeMap;
 

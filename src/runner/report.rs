@@ -130,6 +130,14 @@ pub struct Report {
     pub cached: bool,
 }
 
+impl Diagnostic {
+    pub fn in_learner_file(&self) -> bool {
+        self.location
+            .as_ref()
+            .is_some_and(|l| l.file == SourceFile::Learner)
+    }
+}
+
 impl Report {
     /// Hidden tests passed out of total, scaled to `points`, rounded down so full marks
     /// need every test.

@@ -1,0 +1,83 @@
+//! `workbook check` as a user runs it: exit codes, text and Exercism's results.json.
+
+use std::process::Command;
+
+fn workbook(data: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_workbook"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .expect("workbook runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn exercise_file(id: &str, name: &str) -> String {
+    format!("{}/exercises/{id}/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn a_passing_file_exits_zero_with_results_json_v2() {
+    let data = tempfile::tempdir().unwrap();
+    let solution = exercise_file("backoff-schedule", "solution.rs");
+    let (code, stdout, _) = workbook(
+        data.path(),
+        &["check", "backoff-schedule", "--file", &solution, "--json"],
+    );
+    assert_eq!(code, 0, "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["version"], 2);
+    assert_eq!(json["status"], "pass");
+    let tests = json["tests"].as_array().unwrap();
+    assert!(tests.len() >= 5);
+    assert!(
+        tests
+            .iter()
+            .all(|t| t["status"] == "pass" && t["name"].is_string())
+    );
+}
+
+#[test]
+fn the_starter_fails_with_exit_one_and_names_the_failures() {
+    let data = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = workbook(data.path(), &["check", "validated-amount"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stderr.contains("checking the starter"));
+    assert!(stdout.contains("FAIL grading::"));
+    assert!(stdout.contains("not yet implemented"));
+}
+
+#[test]
+fn a_compile_error_is_status_error_pointing_at_the_file() {
+    let data = tempfile::tempdir().unwrap();
+    let bad = data.path().join("bad.rs");
+    std::fs::write(&bad, "pub fn oops() -> u32 { nope }\n").unwrap();
+    let (code, stdout, _) = workbook(
+        data.path(),
+        &[
+            "check",
+            "validated-amount",
+            "--file",
+            bad.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["status"], "error");
+    let message = json["message"].as_str().unwrap();
+    assert!(message.contains("validated-amount.rs:1:24"), "{message}");
+}
+
+#[test]
+fn an_unknown_exercise_is_a_usage_error() {
+    let data = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = workbook(data.path(), &["check", "no-such-thing"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown exercise `no-such-thing`"));
+    assert!(stderr.contains("validated-amount"));
+}
