@@ -136,7 +136,7 @@ impl Step {
             Self::Read => "read stock",
             Self::Check => "check > 0",
             Self::Decrement => "stock − 1",
-            Self::ConditionalUpdate => "update if version",
+            Self::ConditionalUpdate => "update if same v",
             Self::DecrementIfInStock => "−1 where > 0",
             Self::Reserve => "reserve",
             Self::Pay => "pay",
@@ -316,9 +316,9 @@ impl Note {
             Self::CheckFailed => "sold out".into(),
             Self::Wrote => "1 row updated".into(),
             Self::Conflict { retry: true } => "conflict: retry".into(),
-            Self::Conflict { retry: false } => "conflict: give up".into(),
+            Self::Conflict { retry: false } => "conflict: gave up".into(),
             Self::NoRowUpdated => "0 rows: sold out".into(),
-            Self::Reserved { until } => format!("held until step {until}"),
+            Self::Reserved { until } => format!("held till step {until}"),
             Self::Paid => "payment taken".into(),
             Self::Confirmed => "order created".into(),
             Self::HoldExpired => "too late: refund".into(),
@@ -644,6 +644,18 @@ pub struct Race {
     config: RaceConfig,
     state: State,
     trace: Vec<StepRecord>,
+}
+
+impl Default for Race {
+    /// The default race: two naive buyers, one ticket (the default config is valid).
+    fn default() -> Self {
+        let config = RaceConfig::default();
+        Self {
+            state: State::new(&config),
+            config,
+            trace: Vec::new(),
+        }
+    }
 }
 
 impl Race {
