@@ -1,11 +1,12 @@
 //! `workbook cards`: export decks and replay reviews through the scheduler.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Subcommand;
 
-use super::GlobalArgs;
+use super::{EXIT_OK, GlobalArgs};
+use crate::srs::{Scheduler, replay};
 
 #[derive(Debug, Subcommand)]
 pub enum CardsCommand {
@@ -28,6 +29,27 @@ pub enum CardsCommand {
     },
 }
 
-pub fn run(_global: &GlobalArgs, _cmd: CardsCommand) -> Result<u8> {
-    anyhow::bail!("`workbook cards` is not available in this build yet")
+pub fn run(_global: &GlobalArgs, cmd: CardsCommand) -> Result<u8> {
+    match cmd {
+        CardsCommand::Export { .. } => {
+            anyhow::bail!("`workbook cards export` is not available in this build yet")
+        }
+        CardsCommand::Replay {
+            file,
+            retention,
+            no_fuzz,
+        } => run_replay(&file, retention, !no_fuzz),
+    }
+}
+
+/// Prints the schedule after every review in `file`; any bad line stops the run with its
+/// line number, before anything is printed.
+fn run_replay(file: &Path, retention: f64, fuzz: bool) -> Result<u8> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let scheduler = Scheduler::new(retention, fuzz)?;
+    let reviews = replay::parse(&text).with_context(|| file.display().to_string())?;
+    let rows = replay::replay(&scheduler, &reviews).with_context(|| file.display().to_string())?;
+    print!("{}", replay::to_csv(&rows));
+    Ok(EXIT_OK)
 }
