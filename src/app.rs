@@ -194,6 +194,9 @@ impl WorkbookApp {
         self.banners_ui(ui);
         egui::CentralPanel::default().show(ui, |ui| self.screen_ui(ui));
 
+        for nav in ui::links::take_internal_links(ui.ctx()) {
+            self.navigate(nav);
+        }
         if let Some(nav) = self.shared.nav.take() {
             self.navigate(nav);
         }

@@ -5,6 +5,7 @@ pub mod exercises;
 pub mod figures;
 pub mod flashcards;
 pub mod lesson;
+pub mod links;
 pub mod postmortem;
 pub mod progress;
 pub mod sim_views;
