@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::Subcommand;
 
-use super::{EXIT_OK, GlobalArgs};
-use crate::srs::{Scheduler, replay};
+use super::{EXIT_FAILED, EXIT_OK, GlobalArgs};
+use crate::content;
+use crate::srs::{self, Scheduler, replay};
 
 #[derive(Debug, Subcommand)]
 pub enum CardsCommand {
@@ -29,17 +30,41 @@ pub enum CardsCommand {
     },
 }
 
-pub fn run(_global: &GlobalArgs, cmd: CardsCommand) -> Result<u8> {
+pub fn run(global: &GlobalArgs, cmd: CardsCommand) -> Result<u8> {
     match cmd {
-        CardsCommand::Export { .. } => {
-            anyhow::bail!("`workbook cards export` is not available in this build yet")
-        }
+        CardsCommand::Export { format, file } => run_export(global, &format, &file),
         CardsCommand::Replay {
             file,
             retention,
             no_fuzz,
         } => run_replay(&file, retention, !no_fuzz),
     }
+}
+
+/// Writes every valid card of every pack; cards with problems are reported and left out
+/// (exit 1), so a broken card never silently vanishes from an export.
+fn run_export(global: &GlobalArgs, format: &str, file: &Path) -> Result<u8> {
+    if format != "anki-tsv" {
+        anyhow::bail!("unknown export format `{format}`; the supported one is `anki-tsv`");
+    }
+    let source = global.content_source()?;
+    let library = content::load_library(&source);
+    let deck = srs::load_decks(&source, &library);
+    for problem in &deck.problems {
+        eprintln!("{problem}");
+    }
+    let text = srs::export::anki_tsv(deck.cards.iter().map(|c| (c.pack.as_str(), &c.source)));
+    std::fs::write(file, text).with_context(|| format!("cannot write {}", file.display()))?;
+    println!(
+        "wrote {} card(s) to {} (in Anki: File > Import, the separator and columns are set by the file)",
+        deck.cards.len(),
+        file.display()
+    );
+    Ok(if deck.problems.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    })
 }
 
 /// Prints the schedule after every review in `file`; any bad line stops the run with its

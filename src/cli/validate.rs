@@ -9,6 +9,7 @@ pub fn run(source: &ContentSource) -> Result<u8> {
     let library = content::load_library(source);
     let mut problems = library.problems.clone();
     problems.extend(crate::runner::load_catalog(source, Some(&library)).problems);
+    problems.extend(crate::srs::load_decks(source, &library).problems);
     for p in &problems {
         println!("{p}");
     }
