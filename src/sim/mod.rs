@@ -6,5 +6,6 @@
 
 pub mod backoff;
 pub mod breaker;
+pub mod bulkhead;
 pub mod engine;
 pub mod race;
