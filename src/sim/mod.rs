@@ -9,3 +9,4 @@ pub mod breaker;
 pub mod bulkhead;
 pub mod engine;
 pub mod race;
+pub mod retry_storm;
