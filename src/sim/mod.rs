@@ -10,3 +10,4 @@ pub mod bulkhead;
 pub mod engine;
 pub mod race;
 pub mod retry_storm;
+pub mod cascade;
