@@ -7,7 +7,7 @@
 pub mod backoff;
 pub mod breaker;
 pub mod bulkhead;
+pub mod cascade;
 pub mod engine;
 pub mod race;
 pub mod retry_storm;
-pub mod cascade;

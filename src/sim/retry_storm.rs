@@ -113,13 +113,22 @@ enum Event {
     /// A new user request.
     Demand,
     /// A try of `request` reaches the server.
-    Try { request: u32 },
+    Try {
+        request: u32,
+    },
     /// A worker finishes the try `attempt`.
-    Served { attempt: u32, epoch: u32 },
+    Served {
+        attempt: u32,
+        epoch: u32,
+    },
     /// The client stops waiting for `attempt`.
-    Timeout { attempt: u32 },
+    Timeout {
+        attempt: u32,
+    },
     /// A refusal reaches the client.
-    Refused { attempt: u32 },
+    Refused {
+        attempt: u32,
+    },
     OutageStart,
     OutageEnd,
 }
@@ -244,7 +253,10 @@ impl StormSim {
         let mut queue = EventQueue::new();
         queue.schedule(SimTime::ZERO, Event::Demand);
         if config.outage_len_s > 0.0 {
-            queue.schedule(SimTime::from_secs(config.outage_start_s), Event::OutageStart);
+            queue.schedule(
+                SimTime::from_secs(config.outage_start_s),
+                Event::OutageStart,
+            );
             queue.schedule(
                 SimTime::from_secs(config.outage_start_s + config.outage_len_s),
                 Event::OutageEnd,

@@ -1,19 +1,564 @@
-//! The retries with backoff and jitter simulation view.
+//! Retries with backoff and jitter: the five schedules, a live run of Brooker's contention
+//! model with one square per client, the write timeline (waves without jitter, a smooth
+//! decay with it), and the full sweep of work and completion time against client count.
+
+use std::sync::mpsc;
+
+use egui::{Color32, RichText, Sense, vec2};
+use egui_plot::{Bar, BarChart, HLine, Legend, Line, Plot, Points};
 
 use crate::app::Shared;
+use crate::sim::backoff::{
+    self, Algorithm, BackoffError, CAP_MS, ContentionConfig, ContentionSim, Phase, SweepRow,
+};
+use crate::sim::engine::SimTime;
+use crate::ui::theme::{self, Semantic};
+use crate::ui::widgets::sim_controls::{SimAction, SimControls};
 
-#[derive(Debug, Default)]
-pub struct BackoffView;
+/// Attempts shown in the delay plot, and clients sampled per attempt.
+const DELAY_ATTEMPTS: u32 = 10;
+const DELAY_SAMPLES: u32 = 40;
+/// Client counts of the sweep, as in the article.
+const SWEEP_CLIENTS: [u32; 19] = [
+    10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150, 160, 170, 180, 190,
+];
+const PLOT_HEIGHT: f32 = 230.0;
+
+/// One colour per algorithm, taken from the semantic palette: no backoff is the failure
+/// case, plain exponential the waiting one, full jitter the healthy recommendation.
+fn algorithm_colour(dark: bool, algorithm: Algorithm) -> Color32 {
+    match algorithm {
+        Algorithm::None => Semantic::Failing,
+        Algorithm::Exponential => Semantic::Waiting,
+        Algorithm::FullJitter => Semantic::Healthy,
+        Algorithm::EqualJitter => Semantic::Slow,
+        Algorithm::Decorrelated => Semantic::Rejected,
+    }
+    .color(dark)
+}
+
+fn phase_semantic(phase: Phase) -> Semantic {
+    match phase {
+        Phase::Reading => Semantic::Neutral,
+        Phase::Writing => Semantic::Accent,
+        Phase::Sleeping => Semantic::Waiting,
+        Phase::Done => Semantic::Healthy,
+    }
+}
+
+fn phase_label(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Reading => "reading",
+        Phase::Writing => "writing",
+        Phase::Sleeping => "backing off",
+        Phase::Done => "done",
+    }
+}
+
+enum Sweep {
+    Running {
+        rx: mpsc::Receiver<Result<Vec<SweepRow>, BackoffError>>,
+        key: (u32, u64),
+    },
+    Done {
+        rows: Vec<SweepRow>,
+        key: (u32, u64),
+    },
+    Failed(String),
+}
+
+impl std::fmt::Debug for Sweep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Running { key, .. } => write!(f, "Running({key:?})"),
+            Self::Done { key, rows } => write!(f, "Done({key:?}, {} rows)", rows.len()),
+            Self::Failed(e) => write!(f, "Failed({e})"),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct BackoffView {
+    controls: SimControls,
+    clients: u32,
+    algorithm: Algorithm,
+    sim: Option<ContentionSim>,
+    /// Complete runs of every algorithm at the live client count, for the timeline.
+    compare: Vec<(Algorithm, ContentionSim)>,
+    compare_key: Option<(u32, u64)>,
+    sweep_runs: u32,
+    sweep: Option<Sweep>,
+    show_exponential_time: bool,
+}
+
+impl Default for BackoffView {
+    fn default() -> Self {
+        Self {
+            controls: SimControls {
+                step_ms: 50.0,
+                speed: 0.5,
+                ..SimControls::default()
+            },
+            clients: 50,
+            algorithm: Algorithm::FullJitter,
+            sim: None,
+            compare: Vec::new(),
+            compare_key: None,
+            sweep_runs: 100,
+            sweep: None,
+            show_exponential_time: false,
+        }
+    }
+}
 
 impl BackoffView {
     /// Whether the view is built; the simulations list greys out views that are not.
-    pub const READY: bool = false;
+    pub const READY: bool = true;
 
     pub fn ui(&mut self, ui: &mut egui::Ui, _shared: &mut Shared) {
-        crate::ui::coming_soon_ui(
-            ui,
-            "Retries with backoff and jitter",
-            "Brooker's contention model: how much work clients do and how long they take under none, exponential, full, equal and decorrelated jitter.",
-        );
+        egui::ScrollArea::vertical()
+            .id_salt("backoff-scroll")
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                ui.heading("Retries with backoff and jitter");
+                ui.label(
+                    RichText::new(
+                        "Brooker's experiment (AWS Architecture Blog, 2015): N clients each make one \
+                         optimistic write to the same row; a rejected client backs off and tries \
+                         again. Base 5 ms, cap 2 s, every message about 10 ms.",
+                    )
+                    .color(ui.visuals().weak_text_color()),
+                );
+                ui.add_space(theme::SPACE_M);
+                self.delays_ui(ui);
+                ui.add_space(theme::SPACE_L);
+                self.live_ui(ui);
+                ui.add_space(theme::SPACE_L);
+                self.timeline_ui(ui);
+                ui.add_space(theme::SPACE_L);
+                self.sweep_ui(ui);
+            });
     }
+
+    fn delays_ui(&mut self, ui: &mut egui::Ui) {
+        ui.label(RichText::new("Delay before each retry").strong());
+        ui.label(
+            "Each dot is one client's sleep before retry n (40 clients per algorithm), on a \
+             log scale. Without jitter every client sleeps the same; jitter spreads them out. \
+             No backoff sleeps 0 ms, so it has no dots; sleeps under 1 ms sit on the 1 ms line.",
+        );
+        let dark = ui.visuals().dark_mode;
+        Plot::new("backoff-delays")
+            .height(PLOT_HEIGHT)
+            .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+            .x_axis_label("retry number n")
+            .y_axis_label("sleep (ms)")
+            .y_grid_spacer(egui_plot::log_grid_spacer(10))
+            .y_axis_formatter(|mark, _| format_ms(10f64.powf(mark.value)))
+            .include_y(0.0)
+            .include_y(CAP_MS.log10() + 0.1)
+            // Room on the left for the legend, away from the dots.
+            .include_x(-1.8)
+            .include_x(DELAY_ATTEMPTS as f64 + 0.5)
+            .x_axis_formatter(|mark, _| {
+                if mark.value >= 1.0 && mark.value.fract() == 0.0 {
+                    format!("{:.0}", mark.value)
+                } else {
+                    String::new()
+                }
+            })
+            .allow_scroll(false)
+            .show(ui, |plot| {
+                for (i, algorithm) in Algorithm::ALL.into_iter().enumerate() {
+                    if algorithm == Algorithm::None {
+                        continue;
+                    }
+                    let offset = (i as f64 - 2.5) * 0.16;
+                    let points: Vec<[f64; 2]> =
+                        backoff::delay_samples(algorithm, DELAY_ATTEMPTS, DELAY_SAMPLES, 1)
+                            .into_iter()
+                            .map(|[n, d]| [n + offset, d.max(1.0).log10()])
+                            .collect();
+                    plot.points(
+                        Points::new(algorithm.label(), points)
+                            .color(algorithm_colour(dark, algorithm))
+                            .radius(2.0),
+                    );
+                }
+                plot.hline(
+                    HLine::new("cap 2000 ms", CAP_MS.log10())
+                        .color(Semantic::Neutral.color(dark))
+                        .style(egui_plot::LineStyle::dashed_dense()),
+                );
+            });
+    }
+
+    fn live_ui(&mut self, ui: &mut egui::Ui) {
+        ui.label(RichText::new("A live run").strong());
+        let mut reset = false;
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label("Algorithm");
+            egui::ComboBox::from_id_salt("backoff-algorithm")
+                .selected_text(self.algorithm.label())
+                .width(200.0)
+                .show_ui(ui, |ui| {
+                    for a in Algorithm::ALL {
+                        reset |= ui
+                            .selectable_value(&mut self.algorithm, a, a.label())
+                            .changed();
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            let label = ui.label("Clients");
+            reset |= ui
+                .add(egui::Slider::new(&mut self.clients, 10..=190).step_by(10.0))
+                .labelled_by(label.id)
+                .on_hover_text("How many clients race for the row")
+                .changed();
+        });
+        let action = self.controls.ui(ui);
+        if reset || action == SimAction::Reset || self.sim.is_none() {
+            let config = ContentionConfig {
+                record_writes: true,
+                ..ContentionConfig::article(self.clients, self.algorithm)
+            };
+            self.sim = ContentionSim::new(config, self.controls.seed).ok();
+        }
+        let dt = ui.input(|i| i.stable_dt) as f64;
+        let advance = self.controls.advance_ms(action, dt);
+        let Some(sim) = self.sim.as_mut() else {
+            ui.colored_label(Semantic::Failing.in_ui(ui), "This setting cannot run.");
+            return;
+        };
+        if advance > 0.0 {
+            let until = SimTime(sim.now().0 + SimTime::from_ms(advance).0);
+            sim.step_until(until);
+        }
+        if sim.finished() {
+            self.controls.playing = false;
+        } else if self.controls.playing {
+            ui.ctx().request_repaint();
+        }
+        let done = sim.done_clients();
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("t = {:.0} ms", sim.now().as_ms()));
+            ui.separator();
+            ui.label(format!("writes sent: {}", sim.calls()));
+            ui.separator();
+            ui.label(format!("done: {done} of {}", self.clients));
+            if sim.finished() {
+                ui.separator();
+                ui.colored_label(
+                    Semantic::Healthy.in_ui(ui),
+                    format!(
+                        "finished: {} writes in {:.0} ms",
+                        sim.calls(),
+                        sim.outcome().time_ms
+                    ),
+                );
+            }
+        });
+        clients_grid_ui(ui, sim);
+        write_bars_ui(ui, sim);
+    }
+
+    fn timeline_ui(&mut self, ui: &mut egui::Ui) {
+        ui.label(RichText::new("Writes over time, whole runs").strong());
+        ui.label(format!(
+            "Writes reaching the server per 10 ms, for {} clients and the same seed. Without \
+             jitter the clients collide in waves, and each wave is further apart; with jitter \
+             the writes thin out smoothly. Drag to pan, Ctrl+scroll to zoom (plain exponential \
+             goes on for many seconds), double-click to reset; click a legend entry to hide a \
+             line.",
+            self.clients
+        ));
+        let key = (self.clients, self.controls.seed);
+        if self.compare_key != Some(key) {
+            self.compare = Algorithm::ALL
+                .into_iter()
+                .filter_map(|a| {
+                    let config = ContentionConfig {
+                        record_writes: true,
+                        ..ContentionConfig::article(self.clients, a)
+                    };
+                    let mut sim = ContentionSim::new(config, self.controls.seed).ok()?;
+                    sim.run_to_end();
+                    Some((a, sim))
+                })
+                .collect();
+            self.compare_key = Some(key);
+        }
+        const BIN_MS: f64 = 10.0;
+        let dark = ui.visuals().dark_mode;
+        Plot::new("backoff-timeline")
+            .height(PLOT_HEIGHT)
+            .legend(Legend::default())
+            .x_axis_label("time (s)")
+            .y_axis_label("writes per 10 ms")
+            .default_x_bounds(0.0, 2.5)
+            .default_y_bounds(0.0, 30.0)
+            .allow_scroll(false)
+            .show(ui, |plot| {
+                for (algorithm, sim) in &self.compare {
+                    let counts = binned(sim.writes().iter().map(|w| w.at_ms), BIN_MS);
+                    let points: Vec<[f64; 2]> = counts
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &c)| [(i as f64 + 0.5) * BIN_MS / 1000.0, c as f64])
+                        .collect();
+                    plot.line(
+                        Line::new(algorithm.label(), points)
+                            .color(algorithm_colour(dark, *algorithm))
+                            .width(1.5),
+                    );
+                }
+            });
+    }
+
+    fn sweep_ui(&mut self, ui: &mut egui::Ui) {
+        ui.label(RichText::new("The sweep: 10 to 190 clients").strong());
+        let key = (self.sweep_runs, self.controls.seed);
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label("Runs per point");
+            ui.add(egui::Slider::new(&mut self.sweep_runs, 10..=100).step_by(10.0))
+                .labelled_by(label.id)
+                .on_hover_text("Each point is the mean of this many seeded runs");
+            ui.checkbox(
+                &mut self.show_exponential_time,
+                "Show plain exponential on the time plot",
+            )
+            .on_hover_text("It takes so much longer that it flattens the other lines");
+        });
+        let stale = match &self.sweep {
+            None => true,
+            Some(Sweep::Done { key: k, .. }) | Some(Sweep::Running { key: k, .. }) => *k != key,
+            Some(Sweep::Failed(_)) => false,
+        };
+        if stale {
+            let (tx, rx) = mpsc::channel();
+            let (runs, seed) = key;
+            let ctx = ui.ctx().clone();
+            std::thread::spawn(move || {
+                let rows = backoff::sweep(&SWEEP_CLIENTS, &Algorithm::ALL, runs, seed);
+                // The view may be gone; then nobody needs the result.
+                let _ = tx.send(rows);
+                ctx.request_repaint();
+            });
+            self.sweep = Some(Sweep::Running { rx, key });
+        }
+        if let Some(Sweep::Running { rx, key }) = &self.sweep {
+            match rx.try_recv() {
+                Ok(Ok(rows)) => self.sweep = Some(Sweep::Done { rows, key: *key }),
+                Ok(Err(e)) => self.sweep = Some(Sweep::Failed(e.to_string())),
+                Err(mpsc::TryRecvError::Empty) => {}
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    self.sweep = Some(Sweep::Failed("the sweep stopped unexpectedly".into()))
+                }
+            }
+        }
+        match &self.sweep {
+            Some(Sweep::Done { rows, .. }) => {
+                let rows = rows.clone();
+                self.sweep_plots_ui(ui, &rows);
+            }
+            Some(Sweep::Failed(e)) => {
+                ui.colored_label(
+                    Semantic::Failing.in_ui(ui),
+                    format!("The sweep failed: {e}"),
+                );
+            }
+            _ => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(format!(
+                        "Running {} simulations…",
+                        SWEEP_CLIENTS.len() * Algorithm::ALL.len() * self.sweep_runs as usize
+                    ));
+                });
+            }
+        }
+    }
+
+    fn sweep_plots_ui(&self, ui: &mut egui::Ui, rows: &[SweepRow]) {
+        let series = |algorithm: Algorithm, value: fn(&SweepRow) -> f64| -> Vec<[f64; 2]> {
+            rows.iter()
+                .filter(|r| r.algorithm == algorithm)
+                .map(|r| [r.clients as f64, value(r)])
+                .collect()
+        };
+        let width = ((ui.available_width() - theme::SPACE_M) / 2.0).max(240.0);
+        // Head room above the lines keeps the legend (top left) off them.
+        let max_calls = rows.iter().map(|r| r.mean_calls).fold(0.0, f64::max);
+        let max_time = rows
+            .iter()
+            .filter(|r| self.show_exponential_time || r.algorithm != Algorithm::Exponential)
+            .map(|r| r.mean_time_ms / 1000.0)
+            .fold(0.0, f64::max);
+        let dark = ui.visuals().dark_mode;
+        ui.horizontal_wrapped(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(width);
+                ui.label("Total writes (work)");
+                Plot::new("backoff-sweep-calls")
+                    .height(PLOT_HEIGHT)
+                    .width(width)
+                    .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+                    .x_axis_label("clients")
+                    .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [10.0, 50.0, 100.0]))
+                    .y_axis_label("writes per run")
+                    .include_y(0.0)
+                    .include_y(max_calls * 1.6)
+                    .allow_scroll(false)
+                    .show(ui, |plot| {
+                        for a in Algorithm::ALL {
+                            plot.line(
+                                Line::new(a.label(), series(a, |r| r.mean_calls))
+                                    .color(algorithm_colour(dark, a))
+                                    .width(2.0),
+                            );
+                        }
+                    });
+            });
+            ui.vertical(|ui| {
+                ui.set_width(width);
+                ui.label("Time until the last client is done");
+                Plot::new("backoff-sweep-time")
+                    .height(PLOT_HEIGHT)
+                    .width(width)
+                    .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+                    .x_axis_label("clients")
+                    .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [10.0, 50.0, 100.0]))
+                    .y_axis_label("completion time (s)")
+                    .y_grid_spacer(egui_plot::log_grid_spacer(5))
+                    .include_y(0.0)
+                    .include_y(max_time * 1.6)
+                    .allow_scroll(false)
+                    .show(ui, |plot| {
+                        for a in Algorithm::ALL {
+                            if a == Algorithm::Exponential && !self.show_exponential_time {
+                                continue;
+                            }
+                            plot.line(
+                                Line::new(a.label(), series(a, |r| r.mean_time_ms / 1000.0))
+                                    .color(algorithm_colour(dark, a))
+                                    .width(2.0),
+                            );
+                        }
+                    });
+            });
+        });
+        if let (Some(full), Some(expo)) = (
+            rows.iter().rfind(|r| r.algorithm == Algorithm::FullJitter),
+            rows.iter().rfind(|r| r.algorithm == Algorithm::Exponential),
+        ) {
+            ui.label(format!(
+                "At {} clients full jitter needs {:.0} writes and {:.1} s; plain exponential \
+                 {:.0} writes and {:.1} s.",
+                full.clients,
+                full.mean_calls,
+                full.mean_time_ms / 1000.0,
+                expo.mean_calls,
+                expo.mean_time_ms / 1000.0
+            ));
+        }
+    }
+}
+
+/// A tick label in ms: whole numbers, with a thousands separator feel kept short.
+fn format_ms(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{:.0} s", ms / 1000.0)
+    } else if ms >= 1.0 {
+        format!("{ms:.0} ms")
+    } else {
+        String::new()
+    }
+}
+
+/// Counts of `times_ms` per bin of `bin_ms`.
+fn binned(times_ms: impl Iterator<Item = f64>, bin_ms: f64) -> Vec<u32> {
+    let mut counts: Vec<u32> = Vec::new();
+    for t in times_ms {
+        let bin = (t / bin_ms) as usize;
+        if counts.len() <= bin {
+            counts.resize(bin + 1, 0);
+        }
+        counts[bin] += 1;
+    }
+    counts
+}
+
+/// One square per client, coloured by what it is doing, with a legend.
+fn clients_grid_ui(ui: &mut egui::Ui, sim: &ContentionSim) {
+    const CELL: f32 = 14.0;
+    const GAP: f32 = 3.0;
+    let n = sim.config().clients as usize;
+    let per_row = (((ui.available_width() + GAP) / (CELL + GAP)) as usize).clamp(10, 48);
+    let rows = n.div_ceil(per_row);
+    let (rect, _) = ui.allocate_exact_size(
+        vec2(
+            per_row as f32 * (CELL + GAP) - GAP,
+            rows as f32 * (CELL + GAP) - GAP,
+        ),
+        Sense::hover(),
+    );
+    let dark = ui.visuals().dark_mode;
+    let painter = ui.painter_at(rect);
+    for (i, phase) in sim.phases().enumerate() {
+        let (row, col) = (i / per_row, i % per_row);
+        let min = rect.min + vec2(col as f32 * (CELL + GAP), row as f32 * (CELL + GAP));
+        let cell = egui::Rect::from_min_size(min, vec2(CELL, CELL));
+        let semantic = phase_semantic(phase);
+        painter.rect_filled(cell, 3.0, semantic.color(dark));
+    }
+    ui.horizontal_wrapped(|ui| {
+        for phase in [Phase::Reading, Phase::Writing, Phase::Sleeping, Phase::Done] {
+            let (r, _) = ui.allocate_exact_size(vec2(12.0, 12.0), Sense::hover());
+            ui.painter()
+                .rect_filled(r, 2.0, phase_semantic(phase).color(dark));
+            ui.label(RichText::new(phase_label(phase)).small());
+            ui.add_space(theme::SPACE_S);
+        }
+    });
+}
+
+/// Accepted and rejected writes so far, per bin, as stacked bars.
+fn write_bars_ui(ui: &mut egui::Ui, sim: &ContentionSim) {
+    let now = sim.now().as_ms().max(200.0);
+    let bin = (now / 80.0).max(10.0);
+    let accepted = binned(
+        sim.writes().iter().filter(|w| w.accepted).map(|w| w.at_ms),
+        bin,
+    );
+    let rejected = binned(
+        sim.writes().iter().filter(|w| !w.accepted).map(|w| w.at_ms),
+        bin,
+    );
+    let bars = |counts: &[u32]| -> Vec<Bar> {
+        counts
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| Bar::new((i as f64 + 0.5) * bin / 1000.0, c as f64).width(bin / 1000.0))
+            .collect()
+    };
+    let dark = ui.visuals().dark_mode;
+    let ok = BarChart::new("accepted", bars(&accepted)).color(Semantic::Healthy.color(dark));
+    let bad = BarChart::new("rejected", bars(&rejected))
+        .color(Semantic::Failing.color(dark))
+        .stack_on(&[&ok]);
+    Plot::new("backoff-live-writes")
+        .height(160.0)
+        .legend(Legend::default())
+        .x_axis_label("time (s)")
+        .y_axis_label(format!("writes per {bin:.0} ms"))
+        .include_x(0.0)
+        .include_x(now / 1000.0)
+        .include_y(0.0)
+        .include_y(4.0)
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            plot.bar_chart(ok);
+            plot.bar_chart(bad);
+        });
 }
