@@ -8,6 +8,8 @@ pub mod backoff;
 pub mod breaker;
 pub mod bulkhead;
 pub mod cascade;
+pub mod checkout;
 pub mod engine;
+pub mod idempotency;
 pub mod race;
 pub mod retry_storm;
