@@ -149,6 +149,7 @@ impl WorkbookApp {
         theme::install_fonts(ctx);
         theme::apply(ctx);
         ctx.set_zoom_factor(store.progress.settings.zoom.clamp(0.5, 3.0));
+        let flashcards = ui::flashcards::FlashcardsScreen::new(&content, &library);
         Ok(Self {
             shared: Shared {
                 content,
@@ -162,7 +163,7 @@ impl WorkbookApp {
             quarantined,
             lesson: Default::default(),
             postmortem: Default::default(),
-            flashcards: Default::default(),
+            flashcards,
             simulations: Default::default(),
             exercises: Default::default(),
             progress: Default::default(),
@@ -393,6 +394,8 @@ impl WorkbookApp {
         };
         if changes.try_iter().count() > 0 {
             self.shared.library = content::load_library(&self.shared.content);
+            self.flashcards
+                .reload(&self.shared.content, &self.shared.library);
             tracing::info!(
                 packs = self.shared.library.packs.len(),
                 problems = self.shared.library.problems.len(),

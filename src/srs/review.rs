@@ -16,9 +16,14 @@ pub struct ReviewEntry {
     pub rating: Rating,
     pub state_before: State,
     pub state_after: State,
-    /// The whole schedule before the answer, so undo restores it exactly.
-    pub before: CardSchedule,
+    /// The whole schedule before the answer, so undo restores it exactly. Kept only on
+    /// the last [`UNDO_DEPTH`] entries so the progress file stays small.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<CardSchedule>,
 }
+
+/// How many answers can be taken back in a row.
+pub const UNDO_DEPTH: usize = 50;
 
 impl SrsProgress {
     /// Records an answer: the card's new schedule and a log entry.
@@ -38,22 +43,33 @@ impl SrsProgress {
             rating,
             state_before: before.state,
             state_after: after.state,
-            before,
+            before: Some(before),
         });
+        let keep_from = self.log.len().saturating_sub(UNDO_DEPTH);
+        for old in &mut self.log[..keep_from] {
+            old.before = None;
+        }
         let slot = self.cards.entry(card_id.to_owned()).or_default();
         *slot = after;
         Ok(slot)
     }
 
-    /// Takes back the last answer; returns the card so it can be shown again.
+    /// Takes back the last answer; returns the card so it can be shown again. `None` when
+    /// there is nothing left to undo.
     pub fn undo(&mut self) -> Option<String> {
+        let before = self.log.last()?.before.clone()?;
         let entry = self.log.pop()?;
-        if entry.before == CardSchedule::default() {
+        if before == CardSchedule::default() {
             self.cards.remove(&entry.card_id);
         } else {
-            self.cards.insert(entry.card_id.clone(), entry.before);
+            self.cards.insert(entry.card_id.clone(), before);
         }
         Some(entry.card_id)
+    }
+
+    /// Whether [`Self::undo`] would do something.
+    pub fn can_undo(&self) -> bool {
+        self.log.last().is_some_and(|e| e.before.is_some())
     }
 
     /// Puts a card aside until the next learning day starts.
@@ -107,6 +123,22 @@ mod tests {
         assert_eq!(p.undo().as_deref(), Some("a"));
         assert!(p.cards.is_empty() && p.log.is_empty());
         assert_eq!(p.undo(), None);
+    }
+
+    #[test]
+    fn undo_reaches_back_a_limited_number_of_answers() {
+        let mut p = SrsProgress::default();
+        let s = Scheduler::new(0.9, false).unwrap();
+        let t = at("2026-01-01T10:00:00Z");
+        for i in 0..UNDO_DEPTH + 5 {
+            p.answer(&s, &format!("c{i}"), Rating::Good, t).unwrap();
+        }
+        for _ in 0..UNDO_DEPTH {
+            assert!(p.undo().is_some());
+        }
+        assert!(!p.can_undo());
+        assert_eq!(p.undo(), None);
+        assert_eq!(p.log.len(), 5);
     }
 
     #[test]

@@ -1,25 +1,596 @@
-//! The flashcard review screen.
+//! The flashcards screen: review (question, answer, the four answers with the interval
+//! each gives, undo, bury, suspend), statistics, and the card list with the editor.
+//! Scheduling lives in `crate::srs`; this file draws it and turns keys and clicks into
+//! calls on it.
 
-use crate::app::Shared;
+mod editor;
+mod stats;
 
-#[derive(Debug, Default)]
-pub struct FlashcardsScreen;
+use chrono::{DateTime, Duration, Local, SubsecRound, Utc};
+use egui::{Key, Modifiers, RichText};
+use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
+
+use super::theme::{self, Semantic};
+use crate::app::{Nav, Shared};
+use crate::content::{ContentSource, Library, SIMULATION_IDS};
+use crate::srs::{self, Card, CardKind, Deck, Rating, queue};
+
+/// Size of a card's question text.
+const CARD_TEXT_SIZE: f32 = 19.0;
+
+/// The three views of the screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Tab {
+    #[default]
+    Review,
+    Statistics,
+    Cards,
+}
+
+impl Tab {
+    const ALL: [Tab; 3] = [Self::Review, Self::Statistics, Self::Cards];
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Review => "Review",
+            Self::Statistics => "Statistics",
+            Self::Cards => "Cards",
+        }
+    }
+}
+
+/// The card on screen and what its answers would do, fixed when it was shown so the
+/// buttons do not flicker while the learner thinks.
+#[derive(Debug, Clone)]
+struct Showing {
+    id: String,
+    revealed: bool,
+    intervals: Option<[Duration; 4]>,
+}
+
+#[derive(Default)]
+pub struct FlashcardsScreen {
+    deck: Deck,
+    /// Reviewable cards (edits applied, own cards added, clozes expanded).
+    cards: Vec<Card>,
+    /// `cards` narrowed to `tag`.
+    pool: Vec<Card>,
+    /// Set when edits, own cards or the tag change, to rebuild `cards` and `pool`.
+    stale: bool,
+    tag: Option<String>,
+    tab: Tab,
+    showing: Option<Showing>,
+    markdown: CommonMarkCache,
+    editor: Option<editor::Editor>,
+    list_filter: String,
+    /// A short message about the last action ("Buried until tomorrow").
+    notice: Option<String>,
+}
 
 impl FlashcardsScreen {
+    /// Loads the decks of every pack; problems are reported by `workbook validate` and the
+    /// content banner, and the valid cards are still reviewable.
+    pub fn new(content: &ContentSource, library: &Library) -> Self {
+        let mut screen = Self::default();
+        screen.reload(content, library);
+        screen
+    }
+
+    /// Reloads the decks after the content changed on disk.
+    pub fn reload(&mut self, content: &ContentSource, library: &Library) {
+        self.deck = srs::load_decks(content, library);
+        for problem in &self.deck.problems {
+            tracing::warn!(%problem, "card problem");
+        }
+        self.stale = true;
+    }
+
     /// Whether cards with this tag can be reviewed (lesson sections link here).
-    pub fn supports_tag(&self, _tag: &str) -> bool {
-        false
+    pub fn supports_tag(&self, tag: &str) -> bool {
+        self.deck.has_tag(tag)
     }
 
     /// Starts reviewing cards with this tag.
-    pub fn open_tag(&mut self, _tag: &str) {}
+    pub fn open_tag(&mut self, tag: &str) {
+        self.tag = Some(tag.to_owned());
+        self.tab = Tab::Review;
+        self.showing = None;
+        self.stale = true;
+    }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, _shared: &mut Shared) {
-        super::coming_soon_ui(
-            ui,
-            "Flashcards",
-            "Spaced-repetition review of every idea in the lesson, scheduled with FSRS-6: \
-             cards come back just before you would forget them.",
+    pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared) {
+        if self.stale {
+            let p = &shared.store.progress.cards;
+            self.cards = self.deck.reviewable(&p.edits, &p.own_cards);
+            self.pool = match &self.tag {
+                Some(tag) => self
+                    .cards
+                    .iter()
+                    .filter(|c| c.tags.contains(tag))
+                    .cloned()
+                    .collect(),
+                None => self.cards.clone(),
+            };
+            self.stale = false;
+        }
+        ui.add_space(theme::SPACE_M);
+        self.header_ui(ui);
+        ui.separator();
+        match self.tab {
+            Tab::Review => self.review_ui(ui, shared),
+            Tab::Statistics => stats::ui(ui, shared, &self.cards),
+            Tab::Cards => {
+                if editor::cards_ui(
+                    ui,
+                    shared,
+                    &self.deck,
+                    &self.cards,
+                    &mut self.editor,
+                    &mut self.list_filter,
+                ) {
+                    self.stale = true;
+                    self.showing = None;
+                }
+            }
+        }
+    }
+
+    fn header_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.heading("Flashcards");
+            ui.add_space(theme::SPACE_L);
+            for tab in Tab::ALL {
+                if ui.selectable_label(self.tab == tab, tab.label()).clicked() {
+                    self.tab = tab;
+                }
+            }
+            if let Some(tag) = self.tag.clone() {
+                ui.add_space(theme::SPACE_L);
+                ui.label(RichText::new(format!("Only: {tag}")).color(Semantic::Accent.in_ui(ui)));
+                if ui
+                    .small_button("✕")
+                    .on_hover_text("Review cards of every section")
+                    .clicked()
+                {
+                    self.tag = None;
+                    self.stale = true;
+                    self.showing = None;
+                }
+            }
+        });
+    }
+
+    fn review_ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared) {
+        // Whole seconds: the log reads cleanly and nothing needs finer times.
+        let now = Utc::now().trunc_subsecs(0);
+        let progress = &shared.store.progress.cards;
+        let queue = queue::build(progress, &self.pool, now);
+        let today = queue::today(progress, now);
+        if self
+            .showing
+            .as_ref()
+            .is_none_or(|s| !self.cards.iter().any(|c| c.id == s.id))
+        {
+            self.showing = queue.next().map(|id| Showing {
+                id: id.to_owned(),
+                revealed: false,
+                intervals: progress
+                    .scheduler()
+                    .preview(id, &progress.schedule(id), now)
+                    .ok(),
+            });
+        }
+        self.keys_ui(ui, shared, now);
+
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui.vertical_centered(|ui| {
+                    ui.set_max_width(theme::READING_WIDTH);
+                    today_ui(ui, &queue, today.answers);
+                    if let Some(notice) = &self.notice {
+                        ui.label(
+                            RichText::new(notice)
+                                .small()
+                                .color(ui.visuals().weak_text_color()),
+                        );
+                    }
+                    ui.add_space(theme::SPACE_M);
+                    let card = self
+                        .showing
+                        .as_ref()
+                        .and_then(|s| self.cards.iter().find(|c| c.id == s.id))
+                        .cloned();
+                    match card {
+                        Some(card) => self.card_ui(ui, shared, &card, now),
+                        None => self.finished_ui(ui, shared, today.answers, now),
+                    }
+                });
+            });
+        if self.showing.is_some() {
+            // Learning cards fall due by the minute; keep the counts fresh.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs(30));
+        }
+    }
+
+    /// Space or Enter shows the answer (then means Good, as in Anki), 1-4 answer, Ctrl+Z
+    /// undoes, B buries and S suspends. Ignored while a text field has the keyboard.
+    fn keys_ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared, now: DateTime<Utc>) {
+        if ui.ctx().egui_wants_keyboard_input() {
+            return;
+        }
+        if ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Z)) {
+            self.undo(shared);
+            return;
+        }
+        let Some(revealed) = self.showing.as_ref().map(|s| s.revealed) else {
+            return;
+        };
+        let pressed =
+            |ui: &mut egui::Ui, key| ui.input_mut(|i| i.consume_key(Modifiers::NONE, key));
+        if pressed(ui, Key::Space) || pressed(ui, Key::Enter) {
+            if revealed {
+                self.answer(shared, Rating::Good, now);
+            } else if let Some(s) = &mut self.showing {
+                s.revealed = true;
+            }
+            return;
+        }
+        if revealed {
+            let keys = [Key::Num1, Key::Num2, Key::Num3, Key::Num4];
+            if let Some(rating) = keys
+                .iter()
+                .zip(Rating::ALL)
+                .find(|(k, _)| pressed(ui, **k))
+                .map(|(_, r)| r)
+            {
+                self.answer(shared, rating, now);
+                return;
+            }
+        }
+        if pressed(ui, Key::B) {
+            self.bury(shared, now);
+        } else if pressed(ui, Key::S) {
+            self.suspend(shared);
+        }
+    }
+
+    fn card_ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared, card: &Card, now: DateTime<Utc>) {
+        let Some(showing) = self.showing.clone() else {
+            return;
+        };
+        egui::Frame::group(ui.style())
+            .corner_radius(theme::RADIUS)
+            .inner_margin(theme::SPACE_L)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+                    kind_line_ui(ui, shared, card);
+                    ui.add_space(theme::SPACE_S);
+                    // The question a little larger than lesson text: it is read at a glance.
+                    ui.scope(|ui| {
+                        ui.style_mut().text_styles.insert(
+                            egui::TextStyle::Body,
+                            egui::FontId::proportional(CARD_TEXT_SIZE),
+                        );
+                        CommonMarkViewer::new().show(ui, &mut self.markdown, &card.question);
+                    });
+                    if showing.revealed {
+                        ui.add_space(theme::SPACE_S);
+                        ui.separator();
+                        ui.add_space(theme::SPACE_S);
+                        CommonMarkViewer::new().show(ui, &mut self.markdown, &card.answer);
+                    }
+                });
+            });
+        ui.add_space(theme::SPACE_M);
+        if showing.revealed {
+            if let Some(rating) = answer_buttons_ui(ui, showing.intervals) {
+                self.answer(shared, rating, now);
+            }
+        } else {
+            let show = egui::Button::new(RichText::new("Show answer").size(17.0))
+                .min_size(egui::vec2(220.0, 40.0));
+            if ui.add(show).on_hover_text("Space or Enter").clicked() {
+                if let Some(s) = &mut self.showing {
+                    s.revealed = true;
+                }
+            }
+        }
+        ui.add_space(theme::SPACE_M);
+        ui.horizontal(|ui| {
+            let can_undo = shared.store.progress.cards.can_undo();
+            if ui
+                .add_enabled(can_undo, egui::Button::new("↶ Undo"))
+                .on_hover_text("Take back the last answer (Ctrl+Z)")
+                .clicked()
+            {
+                self.undo(shared);
+            }
+            if ui
+                .button("Bury")
+                .on_hover_text("Hide this card until tomorrow (B)")
+                .clicked()
+            {
+                self.bury(shared, now);
+            }
+            if ui
+                .button("Suspend")
+                .on_hover_text("Stop showing this card until you unsuspend it in Cards (S)")
+                .clicked()
+            {
+                self.suspend(shared);
+            }
+            if ui
+                .button("Edit")
+                .on_hover_text("Change this card's text")
+                .clicked()
+            {
+                self.editor = Some(editor::Editor::for_card(
+                    &self.deck,
+                    &shared.store.progress.cards,
+                    &card.source_id,
+                ));
+                self.tab = Tab::Cards;
+            }
+        });
+    }
+
+    fn finished_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        shared: &mut Shared,
+        done_today: usize,
+        now: DateTime<Utc>,
+    ) {
+        ui.add_space(theme::SPACE_XL);
+        let progress = &shared.store.progress.cards;
+        let title = if done_today > 0 {
+            "That's all for now — well done."
+        } else {
+            "Nothing to review right now."
+        };
+        ui.label(RichText::new(title).size(22.0).strong());
+        ui.add_space(theme::SPACE_S);
+        if done_today > 0 {
+            ui.label(format!(
+                "You answered {done_today} card{} today. Each one is now scheduled just before you would be likely to forget it.",
+                plural(done_today)
+            ));
+        }
+        match queue::next_due(progress, &self.pool, now) {
+            Some((when, count)) => {
+                let local = when.with_timezone(&Local);
+                ui.label(format!(
+                    "Next: {} in {} ({}), {count} card{} due that day.",
+                    if count == 1 { "a card" } else { "cards" },
+                    interval_label(when - now),
+                    local.format("%a %H:%M"),
+                    plural(count),
+                ));
+            }
+            None if self.pool.is_empty() => {
+                ui.label("There are no cards here yet. Add your own in Cards.");
+            }
+            None => {
+                ui.label("New cards wait for you; today's limit of new cards is reached. Come back tomorrow, or raise the limit in Statistics → Settings.");
+            }
+        }
+        ui.add_space(theme::SPACE_M);
+        ui.horizontal(|ui| {
+            if self.tag.is_some() && ui.button("Review every section").clicked() {
+                self.tag = None;
+                self.stale = true;
+            }
+            if ui.button("See statistics").clicked() {
+                self.tab = Tab::Statistics;
+            }
+        });
+    }
+
+    fn answer(&mut self, shared: &mut Shared, rating: Rating, now: DateTime<Utc>) {
+        let Some(showing) = self.showing.take() else {
+            return;
+        };
+        let progress = &mut shared.store.progress.cards;
+        let scheduler = progress.scheduler();
+        match progress.answer(&scheduler, &showing.id, rating, now) {
+            Ok(_) => {
+                progress.drop_expired_burials(now);
+                // Saved before the next card is chosen, so no answer is ever lost.
+                shared.save();
+                self.notice = None;
+            }
+            Err(e) => {
+                tracing::error!(card = %showing.id, error = %e, "answer failed");
+                self.notice = Some(format!("That answer could not be scheduled: {e}"));
+                self.showing = Some(showing);
+            }
+        }
+    }
+
+    fn undo(&mut self, shared: &mut Shared) {
+        let progress = &mut shared.store.progress.cards;
+        let Some(id) = progress.undo() else {
+            return;
+        };
+        shared.save();
+        let progress = &shared.store.progress.cards;
+        self.showing = Some(Showing {
+            intervals: progress
+                .scheduler()
+                .preview(&id, &progress.schedule(&id), Utc::now())
+                .ok(),
+            id,
+            revealed: false,
+        });
+        self.notice = Some("Last answer taken back.".to_owned());
+    }
+
+    fn bury(&mut self, shared: &mut Shared, now: DateTime<Utc>) {
+        if let Some(s) = self.showing.take() {
+            shared.store.progress.cards.bury(&s.id, now);
+            shared.save();
+            self.notice = Some("Buried until tomorrow.".to_owned());
+        }
+    }
+
+    fn suspend(&mut self, shared: &mut Shared) {
+        if let Some(s) = self.showing.take() {
+            shared.store.progress.cards.set_suspended(&s.id, true);
+            shared.save();
+            self.notice = Some("Suspended; unsuspend it in Cards.".to_owned());
+        }
+    }
+}
+
+/// "Today: 12 done · 3 learning · 20 to review · 10 new", with a bar.
+fn today_ui(ui: &mut egui::Ui, queue: &queue::Queue, done: usize) {
+    let remaining = queue.remaining();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(format!("Today: {done} done")).strong());
+        ui.label("·");
+        let learning = queue.learning.len() + queue.ahead.len();
+        ui.label(RichText::new(format!("{learning} learning")).color(Semantic::Waiting.in_ui(ui)));
+        ui.label("·");
+        ui.label(
+            RichText::new(format!("{} to review", queue.review.len()))
+                .color(Semantic::Slow.in_ui(ui)),
         );
+        ui.label("·");
+        ui.label(
+            RichText::new(format!("{} new", queue.new.len())).color(Semantic::Healthy.in_ui(ui)),
+        );
+    });
+    let total = done + remaining;
+    ui.add(
+        egui::ProgressBar::new(if total == 0 {
+            1.0
+        } else {
+            done as f32 / total as f32
+        })
+        .desired_height(6.0)
+        .fill(Semantic::Accent.in_ui(ui)),
+    );
+}
+
+/// The card's kind and tags; for a predict card, the scenario, with a way into its
+/// simulation when one exists.
+fn kind_line_ui(ui: &mut egui::Ui, shared: &mut Shared, card: &Card) {
+    ui.horizontal_wrapped(|ui| {
+        let weak = ui.visuals().weak_text_color();
+        let kind = match &card.kind {
+            CardKind::Basic => "Question".to_owned(),
+            CardKind::Cloze => "Fill the gap".to_owned(),
+            CardKind::Predict { .. } => "Predict: what happens next?".to_owned(),
+        };
+        ui.label(
+            RichText::new(kind)
+                .small()
+                .strong()
+                .color(Semantic::Accent.in_ui(ui)),
+        );
+        for tag in &card.tags {
+            ui.label(RichText::new(format!("#{tag}")).small().color(weak));
+        }
+        if card.pack.is_none() {
+            ui.label(RichText::new("your card").small().color(weak));
+        }
+        if let CardKind::Predict { scenario } = &card.kind {
+            ui.label(
+                RichText::new(format!("scenario {scenario}"))
+                    .small()
+                    .color(weak),
+            );
+            if let Some(sim) = SIMULATION_IDS.iter().find(|s| scenario.starts_with(*s)) {
+                if ui.small_button("Open the simulation").clicked() {
+                    shared.nav = Some(Nav::Simulation((*sim).to_owned()));
+                }
+            }
+        }
+    });
+}
+
+/// The four answers, each with the wait it gives; returns the one clicked.
+fn answer_buttons_ui(ui: &mut egui::Ui, intervals: Option<[Duration; 4]>) -> Option<Rating> {
+    let mut chosen = None;
+    let width = (ui.available_width() - 3.0 * theme::SPACE_S) / 4.0;
+    ui.horizontal(|ui| {
+        for (i, rating) in Rating::ALL.into_iter().enumerate() {
+            let colour = rating_semantic(rating).in_ui(ui);
+            let wait = intervals.map_or_else(String::new, |iv| interval_label(iv[i]));
+            let text = RichText::new(format!("{wait}\n{}", rating.label()))
+                .color(colour)
+                .size(16.0);
+            let button = egui::Button::new(text)
+                .min_size(egui::vec2(width.clamp(80.0, 170.0), 52.0))
+                .stroke(egui::Stroke::new(1.0, colour));
+            let response =
+                ui.add(button)
+                    .on_hover_text(format!("{} ({})", rating.label(), rating.number()));
+            let name = format!("{}, {wait}", rating.label());
+            response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+            if response.clicked() {
+                chosen = Some(rating);
+            }
+        }
+    });
+    chosen
+}
+
+/// One colour per answer, used on the buttons and in the statistics.
+fn rating_semantic(rating: Rating) -> Semantic {
+    match rating {
+        Rating::Again => Semantic::Failing,
+        Rating::Hard => Semantic::Waiting,
+        Rating::Good => Semantic::Healthy,
+        Rating::Easy => Semantic::Slow,
+    }
+}
+
+/// A wait as Anki writes it: "1 min", "5.5 min", "3 h", "8 d", "2.1 mo", "1.4 y".
+pub fn interval_label(d: Duration) -> String {
+    let minutes = d.num_seconds() as f64 / 60.0;
+    let short = |v: f64, unit: &str| {
+        if (v - v.round()).abs() < 0.05 {
+            format!("{} {unit}", v.round())
+        } else {
+            format!("{v:.1} {unit}")
+        }
+    };
+    if minutes < 1.0 {
+        "now".to_owned()
+    } else if minutes < 60.0 {
+        short(minutes, "min")
+    } else if minutes < 24.0 * 60.0 {
+        short(minutes / 60.0, "h")
+    } else {
+        let days = minutes / (24.0 * 60.0);
+        if days < 30.0 {
+            short(days, "d")
+        } else if days < 365.0 {
+            short(days / 30.0, "mo")
+        } else {
+            short(days / 365.0, "y")
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_read_like_anki() {
+        assert_eq!(interval_label(Duration::minutes(1)), "1 min");
+        assert_eq!(interval_label(Duration::seconds(330)), "5.5 min");
+        assert_eq!(interval_label(Duration::days(8)), "8 d");
+        assert_eq!(interval_label(Duration::days(64)), "2.1 mo");
+        assert_eq!(interval_label(Duration::days(3650)), "10 y");
     }
 }

@@ -1,0 +1,359 @@
+//! The card list and editor: find any card, suspend or unsuspend it, rewrite its text, and
+//! add or delete the learner's own cards (kept with their progress).
+
+use chrono::Utc;
+use egui::RichText;
+
+use super::interval_label;
+use crate::app::Shared;
+use crate::srs::deck::{CardEdit, check_card};
+use crate::srs::{Card, CardKind, CardSource, Deck, SrsProgress, State};
+use crate::ui::theme::{self, Semantic};
+
+/// The card being written or rewritten.
+#[derive(Debug, Clone)]
+pub struct Editor {
+    /// `None` for a new own card.
+    editing: Option<String>,
+    /// Pack cards keep their kind and tags; only the text changes.
+    is_pack_card: bool,
+    kind: CardKind,
+    tag: String,
+    front: String,
+    back: String,
+    problems: Vec<String>,
+}
+
+impl Editor {
+    fn blank(tag: &str) -> Self {
+        Self {
+            editing: None,
+            is_pack_card: false,
+            kind: CardKind::Basic,
+            tag: tag.to_owned(),
+            front: String::new(),
+            back: String::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Opens a card for editing: a pack card (with any earlier edit) or an own card.
+    pub fn for_card(deck: &Deck, progress: &SrsProgress, source_id: &str) -> Self {
+        if let Some(pack_card) = deck.source(source_id) {
+            let s = &pack_card.source;
+            let edit = progress.edits.get(source_id);
+            return Self {
+                editing: Some(s.id.clone()),
+                is_pack_card: true,
+                kind: s.kind.clone(),
+                tag: s.tags.first().cloned().unwrap_or_default(),
+                front: edit.map_or_else(|| s.front.clone(), |e| e.front.clone()),
+                back: edit.map_or_else(|| s.back.clone(), |e| e.back.clone()),
+                problems: Vec::new(),
+            };
+        }
+        match progress.own_cards.iter().find(|c| c.id == source_id) {
+            Some(c) => Self {
+                editing: Some(c.id.clone()),
+                is_pack_card: false,
+                kind: c.kind.clone(),
+                tag: c.tags.first().cloned().unwrap_or_default(),
+                front: c.front.clone(),
+                back: c.back.clone(),
+                problems: Vec::new(),
+            },
+            None => Self::blank(""),
+        }
+    }
+}
+
+/// What the editor asked for this frame.
+enum EditorAction {
+    None,
+    Save,
+    Cancel,
+    Restore,
+    Delete,
+}
+
+/// Draws the list (and the editor above it when open). Returns true when cards changed,
+/// so the screen rebuilds its reviewable cards.
+pub fn cards_ui(
+    ui: &mut egui::Ui,
+    shared: &mut Shared,
+    deck: &Deck,
+    cards: &[Card],
+    editor: &mut Option<Editor>,
+    filter: &mut String,
+) -> bool {
+    let mut changed = false;
+    let tags = section_tags(shared);
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.set_max_width(theme::READING_WIDTH + 160.0);
+            if let Some(ed) = editor {
+                match editor_ui(ui, ed, &tags) {
+                    EditorAction::None => {}
+                    EditorAction::Cancel => *editor = None,
+                    EditorAction::Save => {
+                        if save(ed, &mut shared.store.progress.cards) {
+                            shared.save();
+                            *editor = None;
+                            changed = true;
+                        }
+                    }
+                    EditorAction::Restore => {
+                        if let Some(id) = &ed.editing {
+                            shared.store.progress.cards.edits.remove(id);
+                            shared.save();
+                        }
+                        *editor = None;
+                        changed = true;
+                    }
+                    EditorAction::Delete => {
+                        if let Some(id) = &ed.editing {
+                            shared
+                                .store
+                                .progress
+                                .cards
+                                .own_cards
+                                .retain(|c| &c.id != id);
+                            shared.save();
+                        }
+                        *editor = None;
+                        changed = true;
+                    }
+                }
+                ui.add_space(theme::SPACE_L);
+            }
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::TextEdit::singleline(filter)
+                        .hint_text("Filter by text, id or tag")
+                        .desired_width(320.0),
+                )
+                .labelled_by(ui.label("Find").id);
+                if ui
+                    .button("➕ Add a card")
+                    .on_hover_text("Write your own card")
+                    .clicked()
+                {
+                    *editor = Some(Editor::blank(tags.first().map_or("", String::as_str)));
+                }
+            });
+            ui.add_space(theme::SPACE_S);
+            changed |= list_ui(ui, shared, deck, cards, editor, filter);
+        });
+    changed
+}
+
+/// The lesson sections, offered as tags for own cards.
+fn section_tags(shared: &Shared) -> Vec<String> {
+    shared
+        .library
+        .packs
+        .iter()
+        .flat_map(|p| p.sections.iter().map(|s| s.id.clone()))
+        .collect()
+}
+
+fn editor_ui(ui: &mut egui::Ui, ed: &mut Editor, tags: &[String]) -> EditorAction {
+    let mut action = EditorAction::None;
+    egui::Frame::group(ui.style())
+        .corner_radius(theme::RADIUS)
+        .inner_margin(theme::SPACE_M)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            let title = match (&ed.editing, ed.is_pack_card) {
+                (None, _) => "New card".to_owned(),
+                (Some(id), true) => format!(
+                    "Edit {id} (your edit is kept with your progress; the scheduling stays)"
+                ),
+                (Some(id), false) => format!("Edit your card {id}"),
+            };
+            ui.label(RichText::new(title).strong());
+            if !ed.is_pack_card {
+                ui.horizontal(|ui| {
+                    ui.label("Kind");
+                    ui.selectable_value(&mut ed.kind, CardKind::Basic, "Question and answer");
+                    ui.selectable_value(&mut ed.kind, CardKind::Cloze, "Cloze ({{c1::gap}})");
+                    ui.add_space(theme::SPACE_M);
+                    ui.label("Section");
+                    egui::ComboBox::from_id_salt("card-tag")
+                        .selected_text(ed.tag.clone())
+                        .show_ui(ui, |ui| {
+                            for tag in tags {
+                                ui.selectable_value(&mut ed.tag, tag.clone(), tag);
+                            }
+                        });
+                });
+            }
+            let front_label = if ed.kind == CardKind::Cloze {
+                "Text with gaps"
+            } else {
+                "Front"
+            };
+            let back_label = if ed.kind == CardKind::Cloze {
+                "Extra (optional)"
+            } else {
+                "Back"
+            };
+            let id = ui.label(front_label).id;
+            ui.add(
+                egui::TextEdit::multiline(&mut ed.front)
+                    .desired_rows(3)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(id);
+            let id = ui.label(back_label).id;
+            ui.add(
+                egui::TextEdit::multiline(&mut ed.back)
+                    .desired_rows(3)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(id);
+            for p in &ed.problems {
+                ui.colored_label(Semantic::Failing.in_ui(ui), p);
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Save").clicked() {
+                    action = EditorAction::Save;
+                }
+                if ui.button("Cancel").clicked() {
+                    action = EditorAction::Cancel;
+                }
+                if ed.editing.is_some()
+                    && ed.is_pack_card
+                    && ui.button("Restore the original").clicked()
+                {
+                    action = EditorAction::Restore;
+                }
+                if ed.editing.is_some()
+                    && !ed.is_pack_card
+                    && ui.button("Delete this card").clicked()
+                {
+                    action = EditorAction::Delete;
+                }
+            });
+        });
+    action
+}
+
+/// Checks and stores the editor's card; false (with problems shown) when it is invalid.
+fn save(ed: &mut Editor, progress: &mut SrsProgress) -> bool {
+    let id = ed
+        .editing
+        .clone()
+        .unwrap_or_else(|| format!("my-{}", Utc::now().timestamp_millis()));
+    let card = CardSource {
+        id: id.clone(),
+        kind: ed.kind.clone(),
+        tags: vec![ed.tag.clone()]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect(),
+        front: ed.front.trim().to_owned(),
+        back: ed.back.trim().to_owned(),
+    };
+    ed.problems = check_card(&card, None)
+        .into_iter()
+        .map(|i| i.message)
+        .collect();
+    if !ed.problems.is_empty() {
+        return false;
+    }
+    if ed.is_pack_card {
+        progress.edits.insert(
+            id,
+            CardEdit {
+                front: card.front,
+                back: card.back,
+            },
+        );
+    } else if let Some(existing) = progress.own_cards.iter_mut().find(|c| c.id == id) {
+        *existing = card;
+    } else {
+        progress.own_cards.push(card);
+    }
+    true
+}
+
+/// One row per reviewable card. Returns true when a card was suspended or unsuspended.
+fn list_ui(
+    ui: &mut egui::Ui,
+    shared: &mut Shared,
+    deck: &Deck,
+    cards: &[Card],
+    editor: &mut Option<Editor>,
+    filter: &str,
+) -> bool {
+    let needle = filter.to_lowercase();
+    let now = Utc::now();
+    let mut changed = false;
+    let shown: Vec<&Card> = cards
+        .iter()
+        .filter(|c| {
+            needle.is_empty()
+                || c.id.contains(&needle)
+                || c.question.to_lowercase().contains(&needle)
+                || c.tags.iter().any(|t| t.contains(&needle))
+        })
+        .collect();
+    ui.label(
+        RichText::new(format!("{} of {} cards", shown.len(), cards.len()))
+            .small()
+            .color(ui.visuals().weak_text_color()),
+    );
+    egui::Grid::new("card-list")
+        .num_columns(4)
+        .striped(true)
+        .spacing([theme::SPACE_M, theme::SPACE_XS])
+        .show(ui, |ui| {
+            for card in shown {
+                let progress = &shared.store.progress.cards;
+                let schedule = progress.schedule(&card.id);
+                let suspended = progress.suspended.contains(&card.id);
+                let question: String = card.question.chars().take(70).collect();
+                let question = question.replace('\n', " ");
+                ui.vertical(|ui| {
+                    ui.label(question);
+                    ui.label(
+                        RichText::new(&card.id)
+                            .small()
+                            .color(ui.visuals().weak_text_color()),
+                    );
+                });
+                let status = if suspended {
+                    RichText::new("suspended").color(Semantic::Neutral.in_ui(ui))
+                } else {
+                    let due = match (schedule.state, schedule.due) {
+                        (State::New, _) | (_, None) => String::new(),
+                        (_, Some(due)) if due <= now => ", due".to_owned(),
+                        (_, Some(due)) => format!(", in {}", interval_label(due - now)),
+                    };
+                    RichText::new(format!("{}{due}", schedule.state.label()))
+                };
+                ui.label(status);
+                let label = if suspended { "Unsuspend" } else { "Suspend" };
+                if ui.small_button(label).clicked() {
+                    shared
+                        .store
+                        .progress
+                        .cards
+                        .set_suspended(&card.id, !suspended);
+                    shared.save();
+                    changed = true;
+                }
+                if ui.small_button("Edit").clicked() {
+                    *editor = Some(Editor::for_card(
+                        deck,
+                        &shared.store.progress.cards,
+                        &card.source_id,
+                    ));
+                }
+                ui.end_row();
+            }
+        });
+    changed
+}

@@ -1,0 +1,337 @@
+//! The statistics view: card counts by state, true retention, answers per day, the due
+//! forecast, a calendar heatmap of the last half year, and the scheduling settings.
+
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use egui::{RichText, Sense};
+use egui_plot::{Bar, BarChart, Legend, Plot};
+
+use super::{plural, rating_semantic};
+use crate::app::Shared;
+use crate::srs::stats::{self, StateCounts};
+use crate::srs::{Card, Rating, SrsProgress};
+use crate::ui::theme::{self, Semantic};
+
+/// Days shown in the answers-per-day chart and the forecast.
+const CHART_DAYS: i64 = 30;
+/// Weeks in the heatmap.
+const HEATMAP_WEEKS: i64 = 26;
+
+pub fn ui(ui: &mut egui::Ui, shared: &mut Shared, cards: &[Card]) {
+    let now = Utc::now();
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.set_max_width(theme::READING_WIDTH + 160.0);
+            let p = &shared.store.progress.cards;
+            section_title(ui, "Cards");
+            counts_ui(ui, stats::state_counts(p, cards));
+            ui.add_space(theme::SPACE_M);
+            retention_ui(ui, p, now);
+
+            section_title(ui, "Answers per day (last 30 days)");
+            answers_chart_ui(ui, p, now);
+
+            section_title(ui, "Due in the next 30 days");
+            forecast_chart_ui(ui, p, cards, now);
+
+            section_title(ui, "Review calendar (last 26 weeks)");
+            heatmap_ui(ui, p, now);
+
+            section_title(ui, "Settings");
+            if settings_ui(ui, &mut shared.store.progress.cards.settings) {
+                shared.save();
+            }
+            ui.add_space(theme::SPACE_XL);
+        });
+}
+
+fn section_title(ui: &mut egui::Ui, title: &str) {
+    ui.add_space(theme::SPACE_L);
+    ui.label(RichText::new(title).size(18.0).strong());
+    ui.add_space(theme::SPACE_XS);
+}
+
+fn counts_ui(ui: &mut egui::Ui, c: StateCounts) {
+    let tiles = [
+        ("New", c.new, Semantic::Healthy),
+        ("Learning", c.learning, Semantic::Waiting),
+        ("Review", c.review, Semantic::Slow),
+        ("Relearning", c.relearning, Semantic::Failing),
+        ("Suspended", c.suspended, Semantic::Neutral),
+    ];
+    ui.horizontal_wrapped(|ui| {
+        for (label, n, sem) in tiles {
+            egui::Frame::new()
+                .fill(sem.fill(ui.visuals().dark_mode))
+                .corner_radius(theme::RADIUS)
+                .inner_margin(egui::Margin::symmetric(14, 8))
+                .show(ui, |ui| {
+                    ui.set_min_width(96.0);
+                    ui.vertical(|ui| {
+                        ui.label(
+                            RichText::new(n.to_string())
+                                .size(24.0)
+                                .strong()
+                                .color(sem.in_ui(ui)),
+                        );
+                        ui.label(RichText::new(label).small());
+                    });
+                });
+        }
+    });
+}
+
+fn retention_ui(ui: &mut egui::Ui, p: &SrsProgress, now: chrono::DateTime<Utc>) {
+    let month = stats::true_retention(p, now - Duration::days(30));
+    let all = stats::true_retention(p, chrono::DateTime::<Utc>::MIN_UTC);
+    let line = |r: stats::Retention| match r.rate() {
+        Some(rate) => format!(
+            "{:.1} % ({} of {} review{})",
+            rate * 100.0,
+            r.passed,
+            r.total,
+            plural(r.total as usize)
+        ),
+        None => "no reviews yet".to_owned(),
+    };
+    egui::Grid::new("retention")
+        .num_columns(2)
+        .spacing([theme::SPACE_L, theme::SPACE_XS])
+        .show(ui, |ui| {
+            ui.label(RichText::new("True retention, last 30 days").strong());
+            ui.label(line(month));
+            ui.end_row();
+            ui.label(RichText::new("True retention, all time").strong());
+            ui.label(line(all));
+            ui.end_row();
+            ui.label(RichText::new("Target").strong());
+            ui.label(format!("{:.0} %", p.settings.desired_retention * 100.0));
+            ui.end_row();
+        });
+    ui.label(
+        RichText::new("True retention counts answers to cards in Review state that were not Again: how much you really remembered after days away.")
+            .small()
+            .color(ui.visuals().weak_text_color()),
+    );
+}
+
+/// A day offset from today (0) as a short date for the x axis.
+fn day_label(today: NaiveDate, offset: f64) -> String {
+    if offset.fract().abs() > 1e-6 {
+        return String::new();
+    }
+    (today + Duration::days(offset as i64))
+        .format("%b %-d")
+        .to_string()
+}
+
+fn day_chart(id: &str, today: NaiveDate) -> Plot<'static> {
+    Plot::new(id.to_owned())
+        .height(190.0)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .show_grid([false, true])
+        .include_y(0.0)
+        .legend(Legend::default())
+        .x_axis_label("day")
+        .y_axis_label("cards")
+        .x_axis_formatter(move |mark, _| day_label(today, mark.value))
+}
+
+fn answers_chart_ui(ui: &mut egui::Ui, p: &SrsProgress, now: chrono::DateTime<Utc>) {
+    let today = stats::day_before(p, now, 0);
+    let per_day = stats::answers_per_day(p);
+    let mut charts: Vec<BarChart> = Vec::new();
+    for (i, rating) in Rating::ALL.into_iter().enumerate() {
+        let bars = (0..CHART_DAYS)
+            .map(|back| {
+                let day = today - Duration::days(back);
+                let n = per_day.get(&day).map_or(0, |d| d[i]);
+                Bar::new(-(back as f64), f64::from(n)).width(0.8)
+            })
+            .collect();
+        let refs: Vec<&BarChart> = charts.iter().collect();
+        // Numbered names keep the legend in answer order (it sorts by name).
+        let chart = BarChart::new(format!("{} {}", rating.number(), rating.label()), bars)
+            .color(rating_semantic(rating).in_ui(ui))
+            .stack_on(&refs);
+        charts.push(chart);
+    }
+    day_chart("srs-answers", today).show(ui, |plot| {
+        for chart in charts {
+            plot.bar_chart(chart);
+        }
+    });
+}
+
+fn forecast_chart_ui(
+    ui: &mut egui::Ui,
+    p: &SrsProgress,
+    cards: &[Card],
+    now: chrono::DateTime<Utc>,
+) {
+    let today = stats::day_before(p, now, 0);
+    let counts = stats::forecast(p, cards, now, CHART_DAYS as usize);
+    let bars = counts
+        .iter()
+        .enumerate()
+        .map(|(i, n)| Bar::new(i as f64, f64::from(*n)).width(0.8))
+        .collect();
+    let chart = BarChart::new("due", bars).color(Semantic::Slow.in_ui(ui));
+    day_chart("srs-forecast", today).show(ui, |plot| plot.bar_chart(chart));
+}
+
+/// Weeks as columns (oldest left), weekdays as rows, darker for more answers.
+fn heatmap_ui(ui: &mut egui::Ui, p: &SrsProgress, now: chrono::DateTime<Utc>) {
+    let today = stats::day_before(p, now, 0);
+    let per_day = stats::answers_per_day(p);
+    let count = |d: NaiveDate| per_day.get(&d).map_or(0, |r| r.iter().sum::<u32>());
+    let monday_of_this_week =
+        today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let first = monday_of_this_week - Duration::weeks(HEATMAP_WEEKS - 1);
+    let max = (0..HEATMAP_WEEKS * 7)
+        .map(|i| count(first + Duration::days(i)))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+
+    let cell = 13.0;
+    let gap = 3.0;
+    let left = 30.0;
+    let top = 16.0;
+    let size = egui::vec2(
+        left + HEATMAP_WEEKS as f32 * (cell + gap),
+        top + 7.0 * (cell + gap) + 22.0,
+    );
+    let (response, painter) = ui.allocate_painter(size, Sense::hover());
+    let origin = response.rect.min;
+    let dark = ui.visuals().dark_mode;
+    let weak = ui.visuals().weak_text_color();
+    let font = egui::FontId::proportional(11.0);
+    for (row, name) in [(0, "Mon"), (2, "Wed"), (4, "Fri")] {
+        let y = origin.y + top + row as f32 * (cell + gap) + cell / 2.0;
+        painter.text(
+            egui::pos2(origin.x, y),
+            egui::Align2::LEFT_CENTER,
+            name,
+            font.clone(),
+            weak,
+        );
+    }
+    let mut hovered = None;
+    for week in 0..HEATMAP_WEEKS {
+        let x = origin.x + left + week as f32 * (cell + gap);
+        let week_start = first + Duration::weeks(week);
+        if week_start.day() <= 7 {
+            painter.text(
+                egui::pos2(x, origin.y),
+                egui::Align2::LEFT_TOP,
+                week_start.format("%b").to_string(),
+                font.clone(),
+                weak,
+            );
+        }
+        for row in 0..7 {
+            let day = week_start + Duration::days(row);
+            if day > today {
+                continue;
+            }
+            let rect = egui::Rect::from_min_size(
+                egui::pos2(x, origin.y + top + row as f32 * (cell + gap)),
+                egui::vec2(cell, cell),
+            );
+            let n = count(day);
+            let fill = if n == 0 {
+                Semantic::Neutral.fill(dark)
+            } else {
+                shade(Semantic::Healthy.color(dark), n, max)
+            };
+            painter.rect_filled(rect, 2.0, fill);
+            if day == today {
+                painter.rect_stroke(
+                    rect,
+                    2.0,
+                    egui::Stroke::new(1.5, Semantic::Accent.color(dark)),
+                    egui::StrokeKind::Outside,
+                );
+            }
+            if response.hover_pos().is_some_and(|pos| rect.contains(pos)) {
+                hovered = Some((day, n));
+            }
+        }
+    }
+    // Legend: less to more.
+    let ly = origin.y + top + 7.0 * (cell + gap) + 4.0;
+    let mut lx = origin.x + left;
+    painter.text(
+        egui::pos2(lx, ly + cell / 2.0),
+        egui::Align2::LEFT_CENTER,
+        "less",
+        font.clone(),
+        weak,
+    );
+    lx += 30.0;
+    for step in [0, 1, 2, 3, 4] {
+        let fill = if step == 0 {
+            Semantic::Neutral.fill(dark)
+        } else {
+            shade(Semantic::Healthy.color(dark), step, 4)
+        };
+        painter.rect_filled(
+            egui::Rect::from_min_size(egui::pos2(lx, ly), egui::vec2(cell, cell)),
+            2.0,
+            fill,
+        );
+        lx += cell + gap;
+    }
+    painter.text(
+        egui::pos2(lx + 2.0, ly + cell / 2.0),
+        egui::Align2::LEFT_CENTER,
+        "more",
+        font,
+        weak,
+    );
+    if let Some((day, n)) = hovered {
+        response.on_hover_text_at_pointer(format!(
+            "{}: {n} answer{}",
+            day.format("%a %-d %b %Y"),
+            plural(n as usize)
+        ));
+    }
+}
+
+/// The colour at `n` of `max`, from faint to full.
+fn shade(colour: egui::Color32, n: u32, max: u32) -> egui::Color32 {
+    let t = 0.25 + 0.75 * (f64::from(n) / f64::from(max.max(1))).min(1.0);
+    let alpha = (t * 255.0) as u8;
+    egui::Color32::from_rgba_unmultiplied(colour.r(), colour.g(), colour.b(), alpha)
+}
+
+/// Returns true when a setting changed and should be saved.
+fn settings_ui(ui: &mut egui::Ui, s: &mut crate::srs::SrsSettings) -> bool {
+    let mut save = false;
+    egui::Grid::new("srs-settings").num_columns(2).spacing([theme::SPACE_L, theme::SPACE_S]).show(ui, |ui| {
+        ui.label("Desired retention");
+        let r = ui
+            .add(egui::Slider::new(&mut s.desired_retention, 0.70..=0.97).fixed_decimals(2))
+            .on_hover_text("How likely you should be to remember a card when it comes back. Higher means more reviews.");
+        save |= r.drag_stopped() || (r.changed() && !r.dragged());
+        ui.end_row();
+        ui.label("New cards per day");
+        save |= ui.add(egui::DragValue::new(&mut s.new_per_day).range(0..=500)).changed();
+        ui.end_row();
+        ui.label("Maximum reviews per day");
+        save |= ui.add(egui::DragValue::new(&mut s.max_reviews_per_day).range(1..=9999)).changed();
+        ui.end_row();
+        ui.label("Next day starts at");
+        save |= ui
+            .add(egui::DragValue::new(&mut s.day_start_hour).range(0..=23).suffix(":00"))
+            .on_hover_text("Local time. Reviews after midnight but before this hour count for the day before.")
+            .changed();
+        ui.end_row();
+    });
+    save
+}

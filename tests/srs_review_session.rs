@@ -1,0 +1,131 @@
+//! A whole review session by keyboard alone, through the real app: Ctrl+3 opens the
+//! flashcards, Space shows the answer, 1-4 answer, Ctrl+Z undoes; every answer is on disk
+//! before the next card shows, and the session ends on a kind summary.
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use resilience_workbook::app::{Screen, WorkbookApp};
+use resilience_workbook::content::ContentSource;
+use resilience_workbook::srs::State;
+use resilience_workbook::store::Store;
+
+fn harness(data_dir: &std::path::Path) -> Harness<'static, Option<WorkbookApp>> {
+    let dir = data_dir.to_owned();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(
+            move |ui, app: &mut Option<WorkbookApp>| {
+                let app = app.get_or_insert_with(|| {
+                    let (store, q) = Store::open(&dir).expect("store opens");
+                    WorkbookApp::new(ui.ctx(), ContentSource::Embedded, store, q)
+                        .expect("app starts")
+                });
+                app.show(ui);
+            },
+            None,
+        );
+    harness.run_ok();
+    harness
+}
+
+fn press(harness: &mut Harness<'static, Option<WorkbookApp>>, key: Key) {
+    harness.key_press(key);
+    harness.run_ok();
+}
+
+/// Answers on disk right now (what a crash at this moment would keep).
+fn answers_on_disk(dir: &std::path::Path) -> usize {
+    Store::open(dir).unwrap().0.progress.cards.log.len()
+}
+
+#[test]
+fn a_whole_session_by_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (mut store, _) = Store::open(dir.path()).unwrap();
+        store.progress.cards.settings.new_per_day = 3;
+        store.save().unwrap();
+    }
+    let mut harness = harness(dir.path());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Num3);
+    harness.run_ok();
+    assert_eq!(
+        harness.state().as_ref().unwrap().screen(),
+        Screen::Flashcards
+    );
+    harness.get_by_label_contains("Today: 0 done");
+    harness.get_by_label_contains("3 new");
+
+    // Three new cards: show the answer, then Good (a 10-minute learning step).
+    for done in 1..=3 {
+        press(&mut harness, Key::Space);
+        harness.get_by_label("Good, 10 min");
+        harness.get_by_label("Again, 1 min");
+        press(&mut harness, Key::Num3);
+        assert_eq!(
+            answers_on_disk(dir.path()),
+            done,
+            "answer {done} saved before the next card"
+        );
+    }
+
+    // Undo the third answer, then answer it again.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_ok();
+    assert_eq!(answers_on_disk(dir.path()), 2);
+    press(&mut harness, Key::Space);
+    press(&mut harness, Key::Num3);
+
+    // Nothing else is due, so the learning cards come forward (learn ahead): Easy
+    // graduates each of them.
+    for _ in 0..3 {
+        harness.get_by_label_contains("learning");
+        press(&mut harness, Key::Space);
+        press(&mut harness, Key::Num4);
+    }
+    harness.get_by_label_contains("That's all for now");
+    harness.get_by_label_contains("Next: ");
+
+    let (store, _) = Store::open(dir.path()).unwrap();
+    let cards = &store.progress.cards;
+    assert_eq!(cards.log.len(), 6);
+    assert_eq!(cards.cards.len(), 3);
+    assert!(cards.cards.values().all(|c| c.state == State::Review));
+}
+
+#[test]
+fn bury_and_suspend_take_the_card_out() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (mut store, _) = Store::open(dir.path()).unwrap();
+        store.progress.cards.settings.new_per_day = 2;
+        store.progress.settings.last_screen = "Flashcards".to_owned();
+        store.save().unwrap();
+    }
+    let mut harness = harness(dir.path());
+    press(&mut harness, Key::B);
+    press(&mut harness, Key::S);
+    harness.get_by_label_contains("Suspended; unsuspend it in Cards");
+    let (store, _) = Store::open(dir.path()).unwrap();
+    assert_eq!(store.progress.cards.buried.len(), 1);
+    assert_eq!(store.progress.cards.suspended.len(), 1);
+}
+
+#[test]
+fn a_lesson_section_opens_its_cards() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.get_by_label("Lesson").click();
+    harness.run_ok();
+    harness
+        .get_by_label_contains("Cards: post-mortems")
+        .click_accesskit();
+    harness.run_ok();
+    assert_eq!(
+        harness.state().as_ref().unwrap().screen(),
+        Screen::Flashcards
+    );
+    harness.get_by_label_contains("Only: post-mortems");
+    harness.get_by_label_contains("#post-mortems");
+}
