@@ -108,25 +108,29 @@ impl RaceView {
                 })
                 .response
                 .labelled_by(label.id);
-            ui.label("Buyers");
+            let label = ui.label("Buyers");
             ui.add(egui::DragValue::new(&mut config.buyers).range(MIN_BUYERS..=MAX_BUYERS))
+                .labelled_by(label.id)
                 .on_hover_text("How many buyers race for the stock");
-            ui.label("Stock");
+            let label = ui.label("Stock");
             ui.add(egui::DragValue::new(&mut config.stock).range(1..=MAX_STOCK))
+                .labelled_by(label.id)
                 .on_hover_text("Tickets on sale at the start");
             match config.strategy {
                 Strategy::Reservation => {
-                    ui.label("Hold");
+                    let label = ui.label("Hold");
                     ui.add(
                         egui::DragValue::new(&mut config.reservation_ttl)
                             .range(1..=20)
                             .suffix(" steps"),
                     )
+                    .labelled_by(label.id)
                     .on_hover_text("How many steps (of anyone) a reservation stays valid");
                 }
                 Strategy::OptimisticRetry => {
-                    ui.label("Retries");
+                    let label = ui.label("Retries");
                     ui.add(egui::DragValue::new(&mut config.max_retries).range(0..=5))
+                        .labelled_by(label.id)
                         .on_hover_text("How often a buyer may re-read after a conflict");
                 }
                 _ => {}
