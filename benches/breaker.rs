@@ -1,14 +1,22 @@
 //! Headless breaker simulation speed. Target: at least 5 million simulated calls per
 //! second (`cargo bench --bench breaker`; criterion prints the throughput in elem/s,
 //! one element being one simulated call).
+//!
+//! `breaker/frame_1280x800` measures the frame time of the whole app at 1280x800 on the
+//! breaker simulation while it plays (target: median at most 4 ms): one iteration is one
+//! frame, layout plus tessellation, on the CPU (the GPU upload is not included). Criterion
+//! writes the median to `target/criterion/breaker/frame_1280x800/new/estimates.json`.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use resilience_workbook::app::WorkbookApp;
+use resilience_workbook::content::ContentSource;
 use resilience_workbook::sim::breaker::{
     BreakerConfig, BreakerSystem, CircuitBreaker, Fault, ScheduledFault, SystemConfig, WindowType,
 };
 use resilience_workbook::sim::engine::{SimRng, SimTime};
+use resilience_workbook::store::Store;
 
 /// The whole system: Poisson arrivals, thread pool, dependency latency draws, breaker,
 /// timeouts, an outage and a recovery, and the time series.
@@ -80,5 +88,50 @@ fn state_machine(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, system, state_machine);
+/// Frames of the real app on the breaker view, the simulation playing at 1x.
+fn frame(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut store, _) = Store::open(dir.path()).expect("store");
+    store.progress.settings.last_screen = "Simulations".into();
+    store.save().expect("save");
+    let (store, quarantined) = Store::open(dir.path()).expect("store");
+    let ctx = egui::Context::default();
+    let mut app =
+        WorkbookApp::new(&ctx, ContentSource::Embedded, store, quarantined).expect("app starts");
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
+    let mut time = 0.0;
+    let mut frame = |events: Vec<egui::Event>| {
+        time += 1.0 / 60.0;
+        let input = egui::RawInput {
+            screen_rect: Some(screen),
+            time: Some(time),
+            predicted_dt: 1.0 / 60.0,
+            events,
+            ..Default::default()
+        };
+        let out = ctx.run_ui(input, |ui| app.show(ui));
+        ctx.tessellate(out.shapes, out.pixels_per_point).len()
+    };
+    frame(Vec::new());
+    // Space starts the simulation (the control strip's shortcut).
+    frame(vec![egui::Event::Key {
+        key: egui::Key::Space,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::NONE,
+    }]);
+    // Let it run into the outage so plots and the window are full.
+    for _ in 0..900 {
+        frame(Vec::new());
+    }
+    let mut group = c.benchmark_group("breaker");
+    group.sample_size(200);
+    group.bench_function("frame_1280x800", |b| {
+        b.iter(|| black_box(frame(Vec::new())))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, system, state_machine, frame);
 criterion_main!(benches);

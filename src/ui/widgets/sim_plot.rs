@@ -1,0 +1,74 @@
+//! Time-series plots for the simulations: one look everywhere (legend, axis labels with
+//! units, semantic colours, threshold lines), and no zoom or drag, so the mouse wheel
+//! keeps scrolling the page the plot sits in.
+
+use egui_plot::{HLine, Legend, Line, LineStyle, Plot, PlotPoints};
+
+use crate::ui::theme::Semantic;
+
+/// One line of a plot.
+pub struct PlotLine<'a> {
+    pub name: &'a str,
+    /// `[x, y]` points, x in virtual seconds.
+    pub points: &'a [[f64; 2]],
+    pub meaning: Semantic,
+    /// Dashed lines mark the comparison run (e.g. "without the breaker").
+    pub dashed: bool,
+}
+
+/// A horizontal reference line, such as a threshold or a pool size.
+pub struct Reference<'a> {
+    pub name: &'a str,
+    pub value: f64,
+    pub meaning: Semantic,
+}
+
+/// A plot over virtual time. `y_unit` names the y axis, with its unit. Plots sharing a
+/// `link` group keep their time axes aligned, so events line up down the page.
+pub fn time_plot_ui(
+    ui: &mut egui::Ui,
+    id: &str,
+    link: &str,
+    y_unit: &str,
+    height: f32,
+    lines: &[PlotLine<'_>],
+    references: &[Reference<'_>],
+) {
+    let dark = ui.visuals().dark_mode;
+    Plot::new(id)
+        .height(height)
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+        .x_axis_label("virtual time (s)")
+        .y_axis_label(y_unit)
+        .include_y(0.0)
+        .include_y(1.0)
+        .link_axis(egui::Id::unique(link), [true, false])
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .show(ui, |plot| {
+            for r in references {
+                plot.hline(
+                    HLine::new(r.name, r.value)
+                        .color(r.meaning.color(dark))
+                        .style(LineStyle::dashed_loose())
+                        .width(1.0),
+                );
+            }
+            for l in lines {
+                let style = if l.dashed {
+                    LineStyle::dashed_dense()
+                } else {
+                    LineStyle::Solid
+                };
+                plot.line(
+                    Line::new(l.name, PlotPoints::new(l.points.to_vec()))
+                        .color(l.meaning.color(dark))
+                        .style(style)
+                        .width(1.8),
+                );
+            }
+        });
+}
