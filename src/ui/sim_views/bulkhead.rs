@@ -286,9 +286,7 @@ impl BulkheadView {
                     }
                 }
             });
-        ui.weak(
-            "Percentiles over the last 10 000 requests served; latency is queue wait plus service.",
-        );
+        ui.weak("Percentiles over the last 10 000 requests; latency = queue wait + service.");
     }
 
     fn plots_ui(&mut self, ui: &mut egui::Ui) {
