@@ -3,6 +3,7 @@
 
 use egui_plot::{Legend, Line, Plot, Span};
 
+use super::idempotency::{Counter, counter_grid};
 use crate::app::Shared;
 use crate::sim::breaker::State as BreakerState;
 use crate::sim::checkout::{CheckoutConfig, CheckoutSim, Immediate, Order, OrderState};
@@ -236,7 +237,7 @@ impl CheckoutView {
                 Semantic::Healthy
             }
         };
-        let items: [(&str, u32, Semantic, &str); 12] = [
+        let items: [Counter; 12] = [
             (
                 "orders",
                 c.orders,
@@ -310,22 +311,7 @@ impl CheckoutView {
                 "Orders charged more than once",
             ),
         ];
-        egui::Grid::new("checkout-counters")
-            .num_columns(6)
-            .spacing(egui::vec2(theme::SPACE_M, theme::SPACE_XS))
-            .show(ui, |ui| {
-                for (i, (name, value, meaning, hint)) in items.iter().enumerate() {
-                    ui.label(
-                        egui::RichText::new(value.to_string())
-                            .strong()
-                            .color(meaning.in_ui(ui)),
-                    );
-                    ui.label(*name).on_hover_text(*hint);
-                    if i % 3 == 2 {
-                        ui.end_row();
-                    }
-                }
-            });
+        counter_grid(ui, "checkout-counters", &items);
     }
 
     fn plot_ui(&self, ui: &mut egui::Ui) {

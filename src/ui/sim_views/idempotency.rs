@@ -210,7 +210,7 @@ impl IdempotencyView {
                 Semantic::Healthy
             }
         };
-        let items: [(&str, u32, Semantic, &str); 12] = [
+        let items: [Counter; 12] = [
             (
                 "charges",
                 c.charges,
@@ -284,22 +284,7 @@ impl IdempotencyView {
                 "Out of tries without an answer",
             ),
         ];
-        egui::Grid::new("idem-counters")
-            .num_columns(8)
-            .spacing(egui::vec2(theme::SPACE_M, theme::SPACE_XS))
-            .show(ui, |ui| {
-                for (i, (name, value, meaning, hint)) in items.iter().enumerate() {
-                    ui.label(
-                        egui::RichText::new(value.to_string())
-                            .strong()
-                            .color(meaning.in_ui(ui)),
-                    );
-                    ui.label(*name).on_hover_text(*hint);
-                    if i % 4 == 3 {
-                        ui.end_row();
-                    }
-                }
-            });
+        counter_grid(ui, "idem-counters", &items);
     }
 
     fn ledger_ui(&mut self, ui: &mut egui::Ui) {
@@ -468,6 +453,30 @@ fn percent(ui: &mut egui::Ui, label: &str, p: &mut f64, max: f64) {
     )
     .labelled_by(label.id);
     *p = pct / 100.0;
+}
+
+/// One counter: its value, its name, the colour of its meaning and a hover explanation.
+pub(crate) type Counter<'a> = (&'a str, u32, Semantic, &'a str);
+
+/// Counters in as many columns as fit the width (shared with the checkout view).
+pub(crate) fn counter_grid(ui: &mut egui::Ui, id: &str, items: &[Counter<'_>]) {
+    let per_row = ((ui.available_width() / 240.0).floor() as usize).clamp(1, 4);
+    egui::Grid::new(id)
+        .num_columns(per_row * 2)
+        .spacing(egui::vec2(theme::SPACE_M, theme::SPACE_XS))
+        .show(ui, |ui| {
+            for (i, (name, value, meaning, hint)) in items.iter().enumerate() {
+                ui.label(
+                    egui::RichText::new(value.to_string())
+                        .strong()
+                        .color(meaning.in_ui(ui)),
+                );
+                ui.label(*name).on_hover_text(*hint);
+                if i % per_row == per_row - 1 {
+                    ui.end_row();
+                }
+            }
+        });
 }
 
 /// Height of one line of small text in a list, spacing included.

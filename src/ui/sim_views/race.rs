@@ -253,7 +253,11 @@ impl RaceView {
     fn timeline_ui(&mut self, ui: &mut egui::Ui) {
         let lanes = Lanes::new(&self.config);
         let trace = self.race.trace();
-        let columns = (trace.len() + 2).max(6);
+        // Fill the width, but never more: the start stays visible until the run outgrows it.
+        let fit = ((ui.available_width() - NAME_W - 24.0) / COL_W)
+            .floor()
+            .max(1.0) as usize;
+        let columns = (trace.len() + 2).max(fit);
         let height = lanes.height();
         let dark = ui.visuals().dark_mode;
         let weak = ui.visuals().weak_text_color();
