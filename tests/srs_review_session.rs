@@ -85,7 +85,7 @@ fn a_whole_session_by_keyboard() {
         press(&mut harness, Key::Num4);
     }
     harness.get_by_label_contains("That's all for now");
-    harness.get_by_label_contains("Next: ");
+    harness.get_by_label_contains("The next card comes back in");
 
     let (store, _) = Store::open(dir.path()).unwrap();
     let cards = &store.progress.cards;

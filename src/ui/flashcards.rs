@@ -363,11 +363,10 @@ impl FlashcardsScreen {
             Some((when, count)) => {
                 let local = when.with_timezone(&Local);
                 ui.label(format!(
-                    "Next: {} in {} ({}), {count} card{} due that day.",
-                    if count == 1 { "a card" } else { "cards" },
+                    "The next card comes back in {} ({}); {count} card{} due that day.",
                     interval_label(when - now),
                     local.format("%a %H:%M"),
-                    plural(count),
+                    if count == 1 { " is" } else { "s are" },
                 ));
             }
             None if self.pool.is_empty() => {
@@ -378,15 +377,13 @@ impl FlashcardsScreen {
             }
         }
         ui.add_space(theme::SPACE_M);
-        ui.horizontal(|ui| {
-            if self.tag.is_some() && ui.button("Review every section").clicked() {
-                self.tag = None;
-                self.stale = true;
-            }
-            if ui.button("See statistics").clicked() {
-                self.tab = Tab::Statistics;
-            }
-        });
+        if self.tag.is_some() && ui.button("Review every section").clicked() {
+            self.tag = None;
+            self.stale = true;
+        }
+        if ui.button("See statistics").clicked() {
+            self.tab = Tab::Statistics;
+        }
     }
 
     fn answer(&mut self, shared: &mut Shared, rating: Rating, now: DateTime<Utc>) {

@@ -10,6 +10,11 @@ use crate::srs::deck::{CardEdit, check_card};
 use crate::srs::{Card, CardKind, CardSource, Deck, SrsProgress, State};
 use crate::ui::theme::{self, Semantic};
 
+/// Width of the state column of the card list.
+const STATUS_WIDTH: f32 = 140.0;
+/// Room for the two buttons and spacing at the end of a row.
+const BUTTONS_WIDTH: f32 = 190.0;
+
 /// The card being written or rewritten.
 #[derive(Debug, Clone)]
 pub struct Editor {
@@ -91,7 +96,7 @@ pub fn cards_ui(
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            ui.set_max_width(theme::READING_WIDTH + 160.0);
+            ui.set_max_width(ui.available_width().min(theme::READING_WIDTH + 160.0));
             if let Some(ed) = editor {
                 match editor_ui(ui, ed, &tags) {
                     EditorAction::None => {}
@@ -128,12 +133,13 @@ pub fn cards_ui(
                 ui.add_space(theme::SPACE_L);
             }
             ui.horizontal(|ui| {
+                let find = ui.label("Find").id;
                 ui.add(
                     egui::TextEdit::singleline(filter)
-                        .hint_text("Filter by text, id or tag")
+                        .hint_text("text, id or tag")
                         .desired_width(320.0),
                 )
-                .labelled_by(ui.label("Find").id);
+                .labelled_by(find);
                 if ui
                     .button("➕ Add a card")
                     .on_hover_text("Write your own card")
@@ -203,14 +209,14 @@ fn editor_ui(ui: &mut egui::Ui, ed: &mut Editor, tags: &[String]) -> EditorActio
             ui.add(
                 egui::TextEdit::multiline(&mut ed.front)
                     .desired_rows(3)
-                    .desired_width(f32::INFINITY),
+                    .desired_width(ui.available_width()),
             )
             .labelled_by(id);
             let id = ui.label(back_label).id;
             ui.add(
                 egui::TextEdit::multiline(&mut ed.back)
                     .desired_rows(3)
-                    .desired_width(f32::INFINITY),
+                    .desired_width(ui.available_width()),
             )
             .labelled_by(id);
             for p in &ed.problems {
@@ -300,60 +306,57 @@ fn list_ui(
                 || c.tags.iter().any(|t| t.contains(&needle))
         })
         .collect();
+    // Fixed widths so every row lines up and nothing pushes past the window's edge.
+    let text_width = (ui.available_width() - STATUS_WIDTH - BUTTONS_WIDTH).max(120.0);
     ui.label(
         RichText::new(format!("{} of {} cards", shown.len(), cards.len()))
             .small()
             .color(ui.visuals().weak_text_color()),
     );
-    egui::Grid::new("card-list")
-        .num_columns(4)
-        .striped(true)
-        .spacing([theme::SPACE_M, theme::SPACE_XS])
-        .show(ui, |ui| {
-            for card in shown {
-                let progress = &shared.store.progress.cards;
-                let schedule = progress.schedule(&card.id);
-                let suspended = progress.suspended.contains(&card.id);
-                let question: String = card.question.chars().take(70).collect();
-                let question = question.replace('\n', " ");
-                ui.vertical(|ui| {
-                    ui.label(question);
-                    ui.label(
-                        RichText::new(&card.id)
-                            .small()
-                            .color(ui.visuals().weak_text_color()),
-                    );
-                });
-                let status = if suspended {
-                    RichText::new("suspended").color(Semantic::Neutral.in_ui(ui))
-                } else {
-                    let due = match (schedule.state, schedule.due) {
-                        (State::New, _) | (_, None) => String::new(),
-                        (_, Some(due)) if due <= now => ", due".to_owned(),
-                        (_, Some(due)) => format!(", in {}", interval_label(due - now)),
-                    };
-                    RichText::new(format!("{}{due}", schedule.state.label()))
-                };
-                ui.label(status);
-                let label = if suspended { "Unsuspend" } else { "Suspend" };
-                if ui.small_button(label).clicked() {
-                    shared
-                        .store
-                        .progress
-                        .cards
-                        .set_suspended(&card.id, !suspended);
-                    shared.save();
-                    changed = true;
-                }
-                if ui.small_button("Edit").clicked() {
-                    *editor = Some(Editor::for_card(
-                        deck,
-                        &shared.store.progress.cards,
-                        &card.source_id,
-                    ));
-                }
-                ui.end_row();
+    for card in shown {
+        let progress = &shared.store.progress.cards;
+        let schedule = progress.schedule(&card.id);
+        let suspended = progress.suspended.contains(&card.id);
+        let question = card.question.replace("**", "").replace('\n', " ");
+        let status = if suspended {
+            RichText::new("suspended").color(Semantic::Neutral.in_ui(ui))
+        } else {
+            let due = match (schedule.state, schedule.due) {
+                (State::New, _) | (_, None) => String::new(),
+                (_, Some(due)) if due <= now => ", due now".to_owned(),
+                (_, Some(due)) => format!(", in {}", interval_label(due - now)),
+            };
+            RichText::new(format!("{}{due}", schedule.state.label()))
+        };
+        ui.horizontal(|ui| {
+            ui.allocate_ui_with_layout(
+                egui::vec2(text_width, 22.0),
+                egui::Layout::left_to_right(egui::Align::Center),
+                |ui| {
+                    ui.set_width(text_width);
+                    ui.add(egui::Label::new(question).truncate())
+                        .on_hover_text(&card.id);
+                },
+            );
+            ui.add_sized([STATUS_WIDTH, 22.0], egui::Label::new(status));
+            let label = if suspended { "Unsuspend" } else { "Suspend" };
+            if ui.small_button(label).clicked() {
+                shared
+                    .store
+                    .progress
+                    .cards
+                    .set_suspended(&card.id, !suspended);
+                shared.save();
+                changed = true;
+            }
+            if ui.small_button("Edit").clicked() {
+                *editor = Some(Editor::for_card(
+                    deck,
+                    &shared.store.progress.cards,
+                    &card.source_id,
+                ));
             }
         });
+    }
     changed
 }

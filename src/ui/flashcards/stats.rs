@@ -21,7 +21,7 @@ pub fn ui(ui: &mut egui::Ui, shared: &mut Shared, cards: &[Card]) {
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            ui.set_max_width(theme::READING_WIDTH + 160.0);
+            ui.set_max_width(ui.available_width().min(theme::READING_WIDTH + 160.0));
             let p = &shared.store.progress.cards;
             section_title(ui, "Cards");
             counts_ui(ui, stats::state_counts(p, cards));
