@@ -229,7 +229,10 @@ impl CascadeView {
         let slowest = slowest_recent(sim, 300);
         ui.horizontal_wrapped(|ui| {
             if ui
-                .selectable_label(self.selected_page.is_none(), "Follow the slowest recent page")
+                .selectable_label(
+                    self.selected_page.is_none(),
+                    "Follow the slowest recent page",
+                )
                 .on_hover_text("Of the last 300 pages, the one the user waited longest for")
                 .clicked()
             {
@@ -357,10 +360,20 @@ fn path_ui(ui: &mut egui::Ui, sim: &CascadeSim) {
             );
         });
         stage_ui(ui, width, "App", |ui| {
-            gauge_ui(ui, "threads", sim.app_busy() as usize, c.app_threads as usize);
+            gauge_ui(
+                ui,
+                "threads",
+                sim.app_busy() as usize,
+                c.app_threads as usize,
+            );
             gauge_ui(ui, "queue", sim.app_queue(), c.app_queue);
             if let Some(pool) = c.analytics_pool {
-                gauge_ui(ui, "analytics", sim.analytics_busy() as usize, pool as usize);
+                gauge_ui(
+                    ui,
+                    "analytics",
+                    sim.analytics_busy() as usize,
+                    pool as usize,
+                );
             }
         });
         stage_ui(ui, width, "Database", |ui| {
@@ -416,9 +429,9 @@ fn timeout_text(ms: Option<f64>) -> String {
 }
 
 fn fault_span(sim: &CascadeSim, dark: bool) -> Option<Span> {
-    sim.config().slow_query.map(|f| {
-        Span::new("slow query", f.from_s..=f.until_s).fill(Semantic::Slow.fill(dark))
-    })
+    sim.config()
+        .slow_query
+        .map(|f| Span::new("slow query", f.from_s..=f.until_s).fill(Semantic::Slow.fill(dark)))
 }
 
 /// Pools, success and latency per layer over time.
@@ -455,9 +468,17 @@ fn layers_ui(ui: &mut egui::Ui, sim: &CascadeSim) {
             if let Some(span) = fault_span(sim, dark) {
                 p.span(span);
             }
-            p.line(line("app threads busy", s.app_busy.points(), Semantic::Waiting));
+            p.line(line(
+                "app threads busy",
+                s.app_busy.points(),
+                Semantic::Waiting,
+            ));
             p.line(line("app queue", s.app_queue.points(), Semantic::Rejected));
-            p.line(line("db connections busy", s.db_busy.points(), Semantic::Slow));
+            p.line(line(
+                "db connections busy",
+                s.db_busy.points(),
+                Semantic::Slow,
+            ));
             p.line(line(
                 "db busy for callers gone",
                 s.db_wasted.points(),
@@ -522,13 +543,19 @@ fn metrics_ui(ui: &mut egui::Ui, sim: &CascadeSim) {
     let c = sim.counters();
     let rows: [(&str, String); 12] = [
         ("pages requested", c.pages.to_string()),
-        ("pages full / degraded", format!("{} / {}", c.pages_ok, c.pages_degraded)),
+        (
+            "pages full / degraded",
+            format!("{} / {}", c.pages_ok, c.pages_degraded),
+        ),
         ("pages failed", c.pages_failed.to_string()),
         ("balancer 504s", c.balancer_504.to_string()),
         ("app 503s (pool and queue full)", c.app_rejected.to_string()),
         ("app request timeouts", c.app_timeouts.to_string()),
         ("part fallbacks", c.fallbacks.to_string()),
-        ("analytics shed by the bulkhead", c.bulkhead_rejected.to_string()),
+        (
+            "analytics shed by the bulkhead",
+            c.bulkhead_rejected.to_string(),
+        ),
         ("db queries", c.db_queries.to_string()),
         (
             "db cancelled / expired",
@@ -747,7 +774,10 @@ fn waterfall_ui(ui: &mut egui::Ui, trace: &Trace, now: SimTime) {
             (Semantic::Neutral, "queued"),
             (Semantic::Healthy, "ok"),
             (Semantic::Waiting, "fallback / degraded"),
-            (Semantic::Failing, "timed out / cancelled / work for a caller gone (hatched)"),
+            (
+                Semantic::Failing,
+                "timed out / cancelled / work for a caller gone (hatched)",
+            ),
         ] {
             let (r, _) = ui.allocate_exact_size(vec2(12.0, 12.0), Sense::hover());
             let colour: Color32 = if semantic == Semantic::Neutral {
