@@ -318,7 +318,9 @@ impl Note {
             Self::Conflict { retry: true } => "conflict: retry".into(),
             Self::Conflict { retry: false } => "conflict: gave up".into(),
             Self::NoRowUpdated => "0 rows: sold out".into(),
-            Self::Reserved { until } => format!("held till step {until}"),
+            // `until` is a 0-based step index; the timeline numbers steps from 1, and the
+            // hold is valid while the index is below `until`: through step `until`.
+            Self::Reserved { until } => format!("held through step {until}"),
             Self::Paid => "payment taken".into(),
             Self::Confirmed => "order created".into(),
             Self::HoldExpired => "too late: refund".into(),
