@@ -178,7 +178,6 @@ impl SystemSeries {
 
 #[derive(Debug, Clone, Copy)]
 enum Event {
-    Arrival,
     /// A dependency call ends and frees its thread.
     Done {
         failed: bool,
@@ -202,7 +201,11 @@ struct Interval {
 #[derive(Debug, Clone)]
 pub struct BreakerSystem {
     config: SystemConfig,
+    /// Every event but arrivals. Arrivals are the bulk of the work and always come one at
+    /// a time, so the next one is kept aside instead of going through the heap.
     queue: EventQueue<Event>,
+    next_arrival: Option<SimTime>,
+    clock: SimTime,
     arrivals_rng: SimRng,
     dependency_rng: SimRng,
     breaker: CircuitBreaker,
@@ -227,16 +230,19 @@ impl BreakerSystem {
         }
         let mut queue = EventQueue::new();
         let mut arrivals_rng = SimRng::new(seed);
-        if config.caller.arrival_rate > 0.0 {
-            let gap = arrivals_rng.exponential(1000.0 / config.caller.arrival_rate.max(1e-3));
-            queue.schedule(SimTime::from_ms(gap), Event::Arrival);
-        }
+        let next_arrival = (config.caller.arrival_rate > 0.0).then(|| {
+            SimTime::from_ms(
+                arrivals_rng.exponential(1000.0 / config.caller.arrival_rate.max(1e-3)),
+            )
+        });
         for f in &config.faults {
             queue.schedule(SimTime::from_ms(f.at_ms), Event::Fault(f.fault));
         }
         queue.schedule(SimTime::from_ms(config.sample_ms.max(1.0)), Event::Sample);
         Self {
             queue,
+            next_arrival,
+            clock: SimTime::ZERO,
             arrivals_rng,
             dependency_rng: SimRng::new(seed ^ DEPENDENCY_STREAM),
             breaker,
@@ -257,7 +263,7 @@ impl BreakerSystem {
     }
 
     pub fn now(&self) -> SimTime {
-        self.queue.now()
+        self.clock
     }
 
     pub fn breaker(&self) -> &CircuitBreaker {
@@ -312,9 +318,27 @@ impl BreakerSystem {
 
     /// Runs every event up to and including `until`, then sets the clock there.
     pub fn advance_to(&mut self, until: SimTime) {
-        while let Some((now, event)) = self.queue.pop_until(until) {
-            self.handle(now, event);
+        loop {
+            let arrival = self
+                .next_arrival
+                .filter(|&a| a <= until && self.queue.peek_time().is_none_or(|e| a < e));
+            if let Some(at) = arrival {
+                self.clock = at;
+                self.on_arrival(at);
+                // Only ever set when the rate is positive (see `new`).
+                let gap = self
+                    .arrivals_rng
+                    .exponential(1000.0 / self.config.caller.arrival_rate.max(1e-3));
+                self.next_arrival = Some(at.plus_ms(gap));
+                self.arm_timer();
+            } else if let Some((now, event)) = self.queue.pop_until(until) {
+                self.clock = now;
+                self.handle(now, event);
+            } else {
+                break;
+            }
         }
+        self.clock = self.clock.max(until);
     }
 
     pub fn advance_ms(&mut self, ms: f64) {
@@ -350,14 +374,6 @@ impl BreakerSystem {
 
     fn handle(&mut self, now: SimTime, event: Event) {
         match event {
-            Event::Arrival => {
-                self.on_arrival(now);
-                // Only scheduled at all when the rate is positive (see `new`).
-                let gap = self
-                    .arrivals_rng
-                    .exponential(1000.0 / self.config.caller.arrival_rate.max(1e-3));
-                self.queue.schedule_in(gap, Event::Arrival);
-            }
             Event::Done { failed, held } => {
                 self.busy -= 1;
                 if failed {
@@ -382,7 +398,7 @@ impl BreakerSystem {
             Event::Sample => {
                 self.sample(now);
                 self.queue
-                    .schedule_in(self.config.sample_ms.max(1.0), Event::Sample);
+                    .schedule(now.plus_ms(self.config.sample_ms.max(1.0)), Event::Sample);
             }
         }
         self.arm_timer();
