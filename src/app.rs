@@ -150,6 +150,7 @@ impl WorkbookApp {
         theme::apply(ctx);
         ctx.set_zoom_factor(store.progress.settings.zoom.clamp(0.5, 3.0));
         let flashcards = ui::flashcards::FlashcardsScreen::new(&content, &library);
+        let exercises = ui::exercises::ExercisesScreen::new(&content);
         Ok(Self {
             shared: Shared {
                 content,
@@ -165,7 +166,7 @@ impl WorkbookApp {
             postmortem: Default::default(),
             flashcards,
             simulations: Default::default(),
-            exercises: Default::default(),
+            exercises,
             progress: Default::default(),
             _runtime: runtime,
             content_changes,

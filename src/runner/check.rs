@@ -404,11 +404,26 @@ fn grade(report: &mut Report, result: libtest::Interpreted, list_ending: Ending)
                 Verdict::Failed,
                 format!(
                     "{passed} of {total} hidden tests pass; still failing: {}",
-                    failing.join(", ")
+                    first_few(&failing)
                 ),
             ),
         }
     };
+}
+
+/// Names for a one-line summary: the first three, then how many more.
+fn first_few(names: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut text = names
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    text
 }
 
 /// The compiler keeps `PATH` (it calls the system linker, `cc`) and nothing else.

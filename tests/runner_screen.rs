@@ -1,0 +1,67 @@
+//! The exercise screen driven headless: pick an exercise, press Check, and the results
+//! of a real build appear (the runner works on the app's background runtime, so the
+//! test steps frames until they arrive).
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use resilience_workbook::app::WorkbookApp;
+use resilience_workbook::content::ContentSource;
+use resilience_workbook::runner::Status;
+use resilience_workbook::store::Store;
+
+fn harness(data_dir: &std::path::Path) -> Harness<'static, Option<WorkbookApp>> {
+    let dir = data_dir.to_owned();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(
+            move |ui, app: &mut Option<WorkbookApp>| {
+                let app = app.get_or_insert_with(|| {
+                    let (store, q) = Store::open(&dir).expect("store opens");
+                    WorkbookApp::new(ui.ctx(), ContentSource::Embedded, store, q)
+                        .expect("app starts")
+                });
+                app.show(ui);
+            },
+            None,
+        );
+    harness.run_ok();
+    harness
+}
+
+#[test]
+fn checking_an_exercise_shows_its_test_results_and_records_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.get_by_label("Exercises").click();
+    harness.run_ok();
+    harness.get_by_label("A validated Amount").click_accesskit();
+    harness.run_ok();
+    assert!(
+        dir.path().join("exercises/validated-amount.rs").is_file(),
+        "opening an exercise makes the learner's copy"
+    );
+    harness.get_by_label("▶ Check").click_accesskit();
+
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while harness.query_by_label("Some tests fail").is_none() {
+        assert!(Instant::now() < deadline, "no results after 90 s");
+        std::thread::sleep(Duration::from_millis(50));
+        harness.step();
+    }
+    harness.run_ok();
+    harness.get_by_label_contains("0 of 10 hidden tests pass");
+    harness.get_by_label_contains("signed_cents_follow_the_range_rules");
+
+    let app = harness.state().as_ref().unwrap();
+    let exercises = &app.shared().store.progress.exercises;
+    assert_eq!(exercises.status("validated-amount"), Status::Failing);
+    assert_eq!(exercises.record("validated-amount").checks, 1);
+
+    harness
+        .get_by_label("💡 Show hint 1 of 3")
+        .click_accesskit();
+    harness.run_ok();
+    harness.get_by_label("Hint 1");
+}
