@@ -70,7 +70,8 @@ impl LessonScreen {
         }
         scroll.show(ui, |ui| {
             ui.vertical_centered(|ui| {
-                ui.set_max_width(theme::READING_WIDTH);
+                // `set_max_width` can widen a ui, so never ask for more than is there.
+                ui.set_max_width(ui.available_width().min(theme::READING_WIDTH));
                 ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
                     ui.add_space(theme::SPACE_L);
                     ui.label(
@@ -193,7 +194,10 @@ impl LessonScreen {
             match block {
                 Block::Markdown(text) => {
                     CommonMarkViewer::new()
-                        .max_image_width(Some(theme::READING_WIDTH as usize))
+                        // The viewer lays text out at least this wide: never more than is there.
+                        .max_image_width(Some(
+                            ui.available_width().min(theme::READING_WIDTH) as usize
+                        ))
                         .show_with_id(
                             ui.scope_id().with((&section.id, i)),
                             ui,

@@ -103,7 +103,7 @@ impl PostMortemScreen {
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
                     ui.vertical_centered(|ui| {
-                        ui.set_max_width(theme::READING_WIDTH);
+                        ui.set_max_width(ui.available_width().min(theme::READING_WIDTH));
                         ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
                             changed |= self.form_ui(ui, post_mortem, is_lesson, can_compare);
                         });
