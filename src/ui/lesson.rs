@@ -179,9 +179,12 @@ impl LessonScreen {
                     } else {
                         text
                     };
-                    let response = ui
-                        .selectable_label(s.id == current, text)
-                        .on_hover_text(if is_read { "Read" } else { "Not read yet" });
+                    let item = egui::Button::selectable(s.id == current, text)
+                        .wrap()
+                        .min_size(egui::vec2(ui.available_width(), 30.0));
+                    let response =
+                        ui.add(item)
+                            .on_hover_text(if is_read { "Read" } else { "Not read yet" });
                     if response.clicked() {
                         self.select(shared, &pack.id, &s.id);
                     }
