@@ -158,3 +158,13 @@ fn the_built_in_content_is_valid() {
     let lib = load_library(&ContentSource::Embedded);
     assert!(lib.problems.is_empty(), "{:#?}", lib.problems);
 }
+
+#[test]
+fn macros_and_code_blocks_are_not_mistaken_for_images() {
+    let dir = tempfile::tempdir().unwrap();
+    good_pack(dir.path(), "p");
+    let text = "Use `vec![1](x)` freely.\n\n```rust\nlet v = vec![0](\"a\");\n```\n\nSee [docs](nope.md).\n";
+    write(dir.path(), "lessons/p/01.md", text);
+    let lib = load_library(&ContentSource::Disk(dir.path().to_owned()));
+    assert!(lib.problems.is_empty(), "{:?}", lib.problems);
+}

@@ -277,7 +277,9 @@ fn parse_blocks(
 }
 
 /// Rewrites `![alt](relative.png)` to `![alt](bytes://lessons/<pack>/relative.png)`,
-/// reporting images that are missing or outside the pack. Web links are left alone.
+/// reporting images that are missing or outside the pack. Web links are left alone, and
+/// so is code: fenced blocks are skipped, and `![` right after a word character (as in
+/// `vec![1](..)`) is not an image.
 fn rewrite_images(
     source: &ContentSource,
     base: &str,
@@ -287,13 +289,45 @@ fn rewrite_images(
     problems: &mut Vec<Problem>,
 ) -> String {
     let mut out = String::with_capacity(prose.len());
-    let mut rest = prose;
+    let mut in_fence = false;
+    for line in prose.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        if in_fence {
+            out.push_str(line);
+        } else {
+            rewrite_line(source, base, path, whole_file, line, &mut out, problems);
+        }
+    }
+    out
+}
+
+/// Rewrites the image links of one line of prose (an image link never spans lines).
+fn rewrite_line(
+    source: &ContentSource,
+    base: &str,
+    path: &str,
+    whole_file: &str,
+    line: &str,
+    out: &mut String,
+    problems: &mut Vec<Problem>,
+) {
+    let mut rest = line;
     while let Some(start) = rest.find("![") {
-        let Some(close) = rest[start..].find("](").map(|i| start + i + 2) else {
-            break;
-        };
-        let Some(end) = rest[close..].find(')').map(|i| close + i) else {
-            break;
+        let after_word = rest[..start]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let link = rest[start..]
+            .find("](")
+            .map(|i| start + i + 2)
+            .and_then(|close| rest[close..].find(')').map(|i| (close, close + i)));
+        let Some((close, end)) = link.filter(|_| !after_word) else {
+            out.push_str(&rest[..start + 2]);
+            rest = &rest[start + 2..];
+            continue;
         };
         let target = rest[close..end].trim();
         out.push_str(&rest[..close]);
@@ -301,20 +335,15 @@ fn rewrite_images(
             out.push_str(target);
         } else {
             let place = || {
-                let needle = format!("]({target}");
-                let (line, column) = locate(whole_file, &needle);
+                let (line, column) = locate(whole_file, &format!("]({target}"));
                 (line, column + 2)
             };
             match join_inside(base, target) {
                 Ok(full) if source.exists(&full) => out.push_str(&format!("bytes://{full}")),
                 Ok(full) => {
                     let (line, column) = place();
-                    problems.push(Problem::new(
-                        path,
-                        line,
-                        column,
-                        format!("image `{full}` is missing"),
-                    ));
+                    let message = format!("image `{full}` is missing");
+                    problems.push(Problem::new(path, line, column, message));
                     out.push_str(target);
                 }
                 Err(message) => {
@@ -327,7 +356,6 @@ fn rewrite_images(
         rest = &rest[end..];
     }
     out.push_str(rest);
-    out
 }
 
 /// The `bytes://` URIs of every image a section shows, so the reader can hand their bytes
