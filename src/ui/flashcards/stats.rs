@@ -160,11 +160,19 @@ fn answers_chart_ui(ui: &mut egui::Ui, p: &SrsProgress, now: chrono::DateTime<Ut
             .stack_on(&refs);
         charts.push(chart);
     }
-    day_chart("srs-answers", today).show(ui, |plot| {
-        for chart in charts {
-            plot.bar_chart(chart);
-        }
-    });
+    // Stacked bars report only their own height to the plot's auto-bounds, so the axis
+    // is sized from the day totals instead.
+    let tallest = (0..CHART_DAYS)
+        .filter_map(|back| per_day.get(&(today - Duration::days(back))))
+        .map(|d| d.iter().map(|&n| f64::from(n)).sum::<f64>())
+        .fold(1.0, f64::max);
+    day_chart("srs-answers", today)
+        .include_y(tallest * 1.1)
+        .show(ui, |plot| {
+            for chart in charts {
+                plot.bar_chart(chart);
+            }
+        });
 }
 
 fn forecast_chart_ui(
