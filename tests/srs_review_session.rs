@@ -6,28 +6,11 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use resilience_workbook::app::{Screen, WorkbookApp};
-use resilience_workbook::content::ContentSource;
 use resilience_workbook::srs::State;
 use resilience_workbook::store::Store;
 
-fn harness(data_dir: &std::path::Path) -> Harness<'static, Option<WorkbookApp>> {
-    let dir = data_dir.to_owned();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(
-            move |ui, app: &mut Option<WorkbookApp>| {
-                let app = app.get_or_insert_with(|| {
-                    let (store, q) = Store::open(&dir).expect("store opens");
-                    WorkbookApp::new(ui.ctx(), ContentSource::Embedded, store, q)
-                        .expect("app starts")
-                });
-                app.show(ui);
-            },
-            None,
-        );
-    harness.run_ok();
-    harness
-}
+mod common;
+use common::harness;
 
 fn press(harness: &mut Harness<'static, Option<WorkbookApp>>, key: Key) {
     harness.key_press(key);

@@ -1,31 +1,11 @@
 //! Opens the whole app headless and visits every screen by its accessible label, as a
 //! keyboard or screen-reader user would find them.
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use resilience_workbook::app::{Screen, WorkbookApp};
-use resilience_workbook::content::ContentSource;
-use resilience_workbook::store::Store;
+use resilience_workbook::app::Screen;
 
-/// The app is built inside the first frame because it needs the egui context.
-fn harness(data_dir: &std::path::Path) -> Harness<'static, Option<WorkbookApp>> {
-    let dir = data_dir.to_owned();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(
-            move |ui, app: &mut Option<WorkbookApp>| {
-                let app = app.get_or_insert_with(|| {
-                    let (store, q) = Store::open(&dir).expect("store opens");
-                    WorkbookApp::new(ui.ctx(), ContentSource::Embedded, store, q)
-                        .expect("app starts")
-                });
-                app.show(ui);
-            },
-            None,
-        );
-    harness.run_ok();
-    harness
-}
+mod common;
+use common::harness;
 
 #[test]
 fn every_screen_is_reachable_by_its_label() {
