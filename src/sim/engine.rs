@@ -14,7 +14,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use rand::{RngExt, SeedableRng};
+use rand::{Rng, RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 /// Virtual time in microseconds since the start of the run.
@@ -149,6 +149,11 @@ pub struct SimRng(rand_pcg::Pcg64);
 impl SimRng {
     pub fn new(seed: u64) -> Self {
         Self(rand_pcg::Pcg64::seed_from_u64(seed))
+    }
+
+    /// 64 uniformly random bits, for samplers that need bits rather than a fraction.
+    pub fn bits(&mut self) -> u64 {
+        self.0.next_u64()
     }
 
     /// Uniform in [0, 1).
