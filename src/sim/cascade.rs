@@ -11,7 +11,8 @@
 //! balancer (504), the app (request timeout, frees the thread), each part (falls back),
 //! and the database (statement timeout, cancels the query). The analytics part may run in
 //! its own small pool (a bulkhead): when that pool is full the part falls back at once.
-//! A slow-query fault makes the analytics query take many seconds.
+//! A slow-query fault makes the analytics query take many seconds, and a surge fault (the
+//! users of the slow page pressing reload) multiplies the page rate for a while.
 //!
 //! Without deadline propagation a layer only knows its own timeout, so an inner layer with
 //! a longer budget keeps working for a caller that has gone: the model records that as
@@ -236,6 +237,15 @@ pub struct SlowQuery {
     pub ms: f64,
 }
 
+/// The surge fault: users who see a slow page press reload, so pages arrive `factor`
+/// times as fast between `from_s` and `until_s`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Surge {
+    pub from_s: f64,
+    pub until_s: f64,
+    pub factor: f64,
+}
+
 /// Settings; `None` timeouts mean "wait forever".
 #[derive(Debug, Clone, PartialEq)]
 pub struct CascadeConfig {
@@ -252,6 +262,7 @@ pub struct CascadeConfig {
     pub analytics_pool: Option<u32>,
     pub deadline_propagation: bool,
     pub slow_query: Option<SlowQuery>,
+    pub surge: Option<Surge>,
     pub bucket_s: f64,
 }
 
@@ -291,10 +302,10 @@ impl Preset {
                 "The db may run 10 s, the app waits 5 s: the db keeps working for callers that left."
             }
             Self::CorrectBudgets => {
-                "Outer timeouts longer than inner ones, part timeouts with fallbacks, analytics in its own pool: the page degrades."
+                "Outer timeouts longer than inner ones, part timeouts with fallbacks, analytics in its own pool: the page degrades. But in the reload surge pages wait in the app queue past the balancer's 3 s, and the app still builds them for nobody."
             }
             Self::DeadlinePropagation => {
-                "Correct budgets, and each call carries the time left: no layer works past the deadline."
+                "Correct budgets, and each call carries the time left: pages whose caller left are dropped, no layer works past the deadline, and the surge fails about half as many pages."
             }
         }
     }
@@ -308,7 +319,9 @@ impl Preset {
             part_timeout_ms: None,
             db_timeout_ms: None,
             app_threads: 12,
-            app_queue: 64,
+            // Like a web framework's accept queue: long enough for pages to wait in it
+            // longer than the balancer does.
+            app_queue: 256,
             db_connections: 12,
             analytics_pool: None,
             deadline_propagation: false,
@@ -317,6 +330,11 @@ impl Preset {
                 from_s: 10.0,
                 until_s: 40.0,
                 ms: 20_000.0,
+            }),
+            surge: Some(Surge {
+                from_s: 25.0,
+                until_s: 35.0,
+                factor: 4.0,
             }),
             bucket_s: 0.5,
         };
@@ -354,6 +372,8 @@ pub enum CascadeError {
     Pool(&'static str),
     #[error("the {layer} timeout must be a positive number of ms, got {ms}")]
     Timeout { layer: &'static str, ms: f64 },
+    #[error("a surge must multiply the page rate by a positive factor, got {0}")]
+    Surge(f64),
     #[error("the bucket width must be positive, got {0} s")]
     Bucket(f64),
 }
@@ -384,6 +404,11 @@ impl CascadeConfig {
             {
                 return Err(CascadeError::Timeout { layer, ms });
             }
+        }
+        if let Some(surge) = self.surge
+            && !(surge.factor.is_finite() && surge.factor > 0.0)
+        {
+            return Err(CascadeError::Surge(surge.factor));
         }
         if !(self.bucket_s.is_finite() && self.bucket_s > 0.0) {
             return Err(CascadeError::Bucket(self.bucket_s));
@@ -492,6 +517,8 @@ pub struct CascadeSeries {
     pub db_queue: Series,
     /// Connections busy for a caller that has left.
     pub db_wasted: Series,
+    /// App threads building a page the balancer has given up on.
+    pub app_wasted: Series,
     pub analytics_busy: Series,
     /// Browser, balancer, app, db.
     pub tiers: [TierSeries; 4],
@@ -559,6 +586,7 @@ impl CascadeSim {
                 db_busy: s(),
                 db_queue: s(),
                 db_wasted: s(),
+                app_wasted: s(),
                 analytics_busy: s(),
                 tiers: [tier(), tier(), tier(), tier()],
             },
@@ -623,6 +651,17 @@ impl CascadeSim {
             .filter(|f| at.as_secs() >= f.from_s && at.as_secs() < f.until_s)
     }
 
+    /// Whether the surge is on now.
+    pub fn surge_active(&self) -> bool {
+        self.surge_at(self.now()).is_some()
+    }
+
+    fn surge_at(&self, at: SimTime) -> Option<Surge> {
+        self.config
+            .surge
+            .filter(|f| at.as_secs() >= f.from_s && at.as_secs() < f.until_s)
+    }
+
     pub fn pages(&self) -> usize {
         self.pages.len()
     }
@@ -674,12 +713,21 @@ impl CascadeSim {
                     .is_some_and(|s| s.caller_left.is_some())
             })
             .count();
+        let app_wasted = (0..self.pages.len() as u32)
+            .filter(|&page| {
+                self.pages[page as usize].app == AppState::Running
+                    && self
+                        .span(page, APP)
+                        .is_some_and(|s| s.caller_left.is_some())
+            })
+            .count();
         let s = &mut self.series;
         s.app_busy.push(t, self.app_busy as f64);
         s.app_queue.push(t, self.app_waiting.len() as f64);
         s.db_busy.push(t, self.db_running.len() as f64);
         s.db_queue.push(t, self.db_waiting.len() as f64);
         s.db_wasted.push(t, wasted as f64);
+        s.app_wasted.push(t, app_wasted as f64);
         s.analytics_busy.push(t, self.analytics_busy as f64);
         for (tier, b) in self.tier_bucket.iter_mut().enumerate() {
             if b.ended > 0 {
@@ -828,7 +876,10 @@ impl CascadeSim {
     }
 
     fn arrival(&mut self, at: SimTime) {
-        let gap = self.rng.exponential(1000.0 / self.config.pages_per_sec);
+        // The rate at this arrival sets the gap to the next; at 20+ pages a second a gap
+        // is far shorter than a surge, so the edges are not worth modelling exactly.
+        let rate = self.config.pages_per_sec * self.surge_at(at).map_or(1.0, |s| s.factor);
+        let gap = self.rng.exponential(1000.0 / rate);
         self.queue.schedule_in(gap, Event::Arrival);
         let page = self.pages.len() as u32;
         self.counters.pages += 1;
@@ -1236,7 +1287,8 @@ mod tests {
 
     #[test]
     fn correct_budgets_degrade_the_page_instead_of_failing_it() {
-        let sim = run(Preset::CorrectBudgets, 40.0);
+        // Up to the reload surge at 25 s: the slow query alone.
+        let sim = run(Preset::CorrectBudgets, 24.0);
         let c = sim.counters();
         assert!(c.pages_degraded > 100, "{c:?}");
         assert!((c.pages_failed as f64) < 0.02 * c.pages as f64, "{c:?}");
@@ -1244,7 +1296,33 @@ mod tests {
             c.bulkhead_rejected > 0,
             "the analytics pool fills and sheds"
         );
-        assert!(mean_between(&sim.series().app_busy, 15.0, 40.0) < 11.5);
+        assert!(mean_between(&sim.series().app_busy, 15.0, 24.0) < 11.5);
+    }
+
+    #[test]
+    fn in_the_surge_propagation_drops_dead_pages_and_fails_fewer() {
+        for seed in [1, 2, 3] {
+            let run = |preset: Preset| {
+                let mut sim = CascadeSim::new(preset.config(), seed).unwrap();
+                sim.step_until(SimTime::from_secs(60.0));
+                sim
+            };
+            let fixed = run(Preset::CorrectBudgets);
+            let propagated = run(Preset::DeadlinePropagation);
+            let (f, p) = (fixed.counters(), propagated.counters());
+            // Without propagation pages that waited past the balancer's deadline are
+            // still built: minutes of thread time for nobody.
+            assert!(f.app_wasted_ms > 100_000.0, "{f:?}");
+            assert!(mean_between(&fixed.series().app_wasted, 27.0, 40.0) > 1.0);
+            // With it they are dropped, and far fewer pages fail.
+            assert_eq!(p.app_wasted_ms, 0.0);
+            assert!(
+                (p.pages_failed as f64) < 0.7 * f.pages_failed as f64,
+                "{} against {}",
+                p.pages_failed,
+                f.pages_failed
+            );
+        }
     }
 
     #[test]
@@ -1302,5 +1380,8 @@ mod tests {
         let mut c = Preset::CorrectBudgets.config();
         c.db_timeout_ms = Some(-1.0);
         assert!(CascadeSim::new(c, 1).is_err());
+        let mut c = Preset::CorrectBudgets.config();
+        c.surge = c.surge.map(|s| Surge { factor: 0.0, ..s });
+        assert_eq!(CascadeSim::new(c, 1).err(), Some(CascadeError::Surge(0.0)));
     }
 }

@@ -94,7 +94,8 @@ impl CascadeView {
                         "A dashboard page: browser → load balancer → app (a pool of threads) → \
                          database. The page has four independent parts (orders, revenue, \
                          activity, analytics). At 10 s the analytics query turns slow (20 s) \
-                         until 40 s.",
+                         until 40 s; from 25 s to 35 s its users press reload, and pages \
+                         arrive 4 times as fast.",
                     )
                     .color(ui.visuals().weak_text_color()),
                 );
@@ -170,11 +171,16 @@ impl CascadeView {
                 .on_hover_text("From 10 s to 40 s the analytics query takes 20 s")
                 .changed()
             {
-                c.slow_query = if fault {
-                    self.preset.config().slow_query
-                } else {
-                    None
-                };
+                c.slow_query = fault.then(|| self.preset.config().slow_query).flatten();
+                changed = true;
+            }
+            let mut surge = c.surge.is_some();
+            if ui
+                .checkbox(&mut surge, "Users reload")
+                .on_hover_text("From 25 s to 35 s pages arrive 4 times as fast")
+                .changed()
+            {
+                c.surge = surge.then(|| self.preset.config().surge).flatten();
                 changed = true;
             }
         });
@@ -358,6 +364,9 @@ fn path_ui(ui: &mut egui::Ui, sim: &CascadeSim) {
                 Semantic::Failing.in_ui(ui),
                 format!("{} × 504", counters.balancer_504),
             );
+            if sim.surge_active() {
+                ui.colored_label(Semantic::Slow.in_ui(ui), "users reloading: 4× traffic");
+            }
         });
         stage_ui(ui, width, "App", |ui| {
             gauge_ui(
@@ -428,10 +437,30 @@ fn timeout_text(ms: Option<f64>) -> String {
     }
 }
 
-fn fault_span(sim: &CascadeSim, dark: bool) -> Option<Span> {
-    sim.config()
-        .slow_query
-        .map(|f| Span::new("slow query", f.from_s..=f.until_s).fill(Semantic::Slow.fill(dark)))
+/// These plots carry up to seven entries in a short frame: small text, in the order drawn.
+fn compact_legend(corner: egui_plot::Corner) -> Legend {
+    Legend::default()
+        .position(corner)
+        .text_style(egui::TextStyle::Small)
+        .follow_insertion_order(true)
+}
+
+/// The faults' time windows, shaded behind the plots.
+fn fault_spans(plot: &mut egui_plot::PlotUi, sim: &CascadeSim, dark: bool) {
+    let c = sim.config();
+    if let Some(f) = c.slow_query {
+        // Labelled at its start, so the label clears the surge's, which sits inside it.
+        plot.span(
+            Span::new("slow query", f.from_s..=f.until_s)
+                .fill(Semantic::Slow.fill(dark))
+                .label_align(egui::Align2::LEFT_TOP),
+        );
+    }
+    if let Some(f) = c.surge {
+        plot.span(
+            Span::new("users reload", f.from_s..=f.until_s).fill(Semantic::Rejected.fill(dark)),
+        );
+    }
 }
 
 /// Pools, success and latency per layer over time.
@@ -442,7 +471,7 @@ fn layers_ui(ui: &mut egui::Ui, sim: &CascadeSim) {
     let plot = |id: &str, y_label: &str| {
         Plot::new(id)
             .height(PLOT_HEIGHT)
-            .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+            .legend(compact_legend(egui_plot::Corner::LeftTop))
             .x_axis_label("time (s)")
             .y_axis_label(y_label.to_owned())
             .include_x(0.0)
@@ -458,47 +487,59 @@ fn layers_ui(ui: &mut egui::Ui, sim: &CascadeSim) {
             .width(1.8)
     };
     let c = sim.config();
-    ui.label(RichText::new("Threads, connections and queues").strong());
-    let top = (c.app_queue.max(c.db_connections as usize) as f64) * 1.9;
-    plot("cascade-pools", "in use / waiting")
-        .legend(Legend::default().position(egui_plot::Corner::RightTop))
+    ui.label(RichText::new("Threads and connections").strong());
+    // Room above the lines for the seven-entry legend.
+    let pool_top = c.app_threads.max(c.db_connections) as f64 * 2.2;
+    plot("cascade-pools", "in use")
+        .legend(compact_legend(egui_plot::Corner::RightTop))
         .height(PLOT_HEIGHT + 50.0)
-        .include_y(top)
+        .include_y(pool_top)
         .show(ui, |p| {
-            if let Some(span) = fault_span(sim, dark) {
-                p.span(span);
-            }
+            fault_spans(p, sim, dark);
             p.line(line(
                 "app threads busy",
                 s.app_busy.points(),
                 Semantic::Waiting,
             ));
-            p.line(line("app queue", s.app_queue.points(), Semantic::Rejected));
             p.line(line(
                 "db connections busy",
                 s.db_busy.points(),
                 Semantic::Slow,
             ));
             p.line(line(
-                "db busy for callers gone",
-                s.db_wasted.points(),
+                "app busy for callers gone",
+                s.app_wasted.points(),
                 Semantic::Failing,
             ));
+            p.line(
+                line(
+                    "db busy for callers gone",
+                    s.db_wasted.points(),
+                    Semantic::Failing,
+                )
+                .style(egui_plot::LineStyle::dashed_dense()),
+            );
             p.line(line(
                 "analytics pool busy",
                 s.analytics_busy.points(),
                 Semantic::Neutral,
             ));
         });
+    ui.label(RichText::new("Queues").strong());
+    plot("cascade-queues", "waiting")
+        .include_y(16.0)
+        .show(ui, |p| {
+            fault_spans(p, sim, dark);
+            p.line(line("app queue", s.app_queue.points(), Semantic::Rejected));
+            p.line(line("db queue", s.db_queue.points(), Semantic::Slow));
+        });
     ui.label(RichText::new("Success per layer").strong());
     ui.label("Of the requests a layer finished in each half second, the share that succeeded.");
     plot("cascade-success", "success (%)")
-        .legend(Legend::default().position(egui_plot::Corner::LeftBottom))
+        .legend(compact_legend(egui_plot::Corner::LeftBottom))
         .include_y(105.0)
         .show(ui, |p| {
-            if let Some(span) = fault_span(sim, dark) {
-                p.span(span);
-            }
+            fault_spans(p, sim, dark);
             for (tier, name) in TIER_NAMES.iter().enumerate() {
                 p.line(line(
                     name,
@@ -514,9 +555,7 @@ fn layers_ui(ui: &mut egui::Ui, sim: &CascadeSim) {
         .y_axis_formatter(|mark, _| format_duration(10f64.powf(mark.value)))
         .include_y(5.0)
         .show(ui, |p| {
-            if let Some(span) = fault_span(sim, dark) {
-                p.span(span);
-            }
+            fault_spans(p, sim, dark);
             for (tier, name) in TIER_NAMES.iter().enumerate() {
                 let points: Vec<[f64; 2]> = s.tiers[tier]
                     .latency_ms
@@ -614,6 +653,11 @@ fn histogram_ui(ui: &mut egui::Ui, sim: &CascadeSim, tier: usize) {
         .allow_drag(false)
         .allow_zoom(false)
         .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
+        // The default powers-of-ten grid leaves a short plot with a lone "0" label.
+        .y_grid_spacer(egui_plot::uniform_grid_spacer(|input| {
+            let step = count_step((input.bounds.1 - input.bounds.0) / 4.0);
+            [step, step, step]
+        }))
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();
             if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
@@ -627,6 +671,16 @@ fn histogram_ui(ui: &mut egui::Ui, sim: &CascadeSim, tier: usize) {
                 BarChart::new(TIER_NAMES[tier], bars).color(tier_semantic(tier).color(dark)),
             );
         });
+}
+
+/// The smallest whole step of 1, 2 or 5 times a power of ten that is at least `raw`.
+fn count_step(raw: f64) -> f64 {
+    let power = 10f64.powf(raw.max(1.0).log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|&step| step >= raw)
+        .unwrap_or(10.0 * power)
 }
 
 /// The page the user waited longest for among the last `n` pages.
@@ -842,4 +896,18 @@ fn log_ui<'a>(
                 });
         });
     clicked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_step;
+
+    #[test]
+    fn count_steps_are_whole_and_one_two_or_five() {
+        assert_eq!(count_step(0.3), 1.0);
+        assert_eq!(count_step(1.0), 1.0);
+        assert_eq!(count_step(130.0), 200.0);
+        assert_eq!(count_step(500.0), 500.0);
+        assert_eq!(count_step(501.0), 1000.0);
+    }
 }
