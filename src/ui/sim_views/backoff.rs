@@ -5,7 +5,7 @@
 use std::sync::mpsc;
 
 use egui::{Color32, RichText, Sense, vec2};
-use egui_plot::{Bar, BarChart, HLine, Legend, Line, Plot, Points};
+use egui_plot::{AxisHints, Bar, BarChart, HLine, Legend, Line, Plot, Points};
 
 use crate::app::Shared;
 use crate::sim::backoff::{
@@ -14,6 +14,7 @@ use crate::sim::backoff::{
 use crate::sim::engine::SimTime;
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::sim_controls::{SimAction, SimControls};
+use crate::ui::widgets::sim_plot;
 
 /// Attempts shown in the delay plot, and clients sampled per attempt.
 const DELAY_ATTEMPTS: u32 = 10;
@@ -150,23 +151,31 @@ impl BackoffView {
         let dark = ui.visuals().dark_mode;
         Plot::new("backoff-delays")
             .height(PLOT_HEIGHT)
-            .legend(Legend::default().position(egui_plot::Corner::LeftTop))
-            .x_axis_label("retry number n")
+            .legend(sim_plot::compact_legend(egui_plot::Corner::LeftTop))
             .y_axis_label("sleep (ms)")
             .y_grid_spacer(egui_plot::log_grid_spacer(10))
             .y_axis_formatter(|mark, _| format_ms(10f64.powf(mark.value)))
             .include_y(0.0)
             .include_y(CAP_MS.log10() + 0.1)
             // Room on the left for the legend, away from the dots.
-            .include_x(-1.8)
+            .include_x(-2.4)
             .include_x(DELAY_ATTEMPTS as f64 + 0.5)
-            .x_axis_formatter(|mark, _| {
-                if mark.value >= 1.0 && mark.value.fract() == 0.0 {
-                    format!("{:.0}", mark.value)
-                } else {
-                    String::new()
-                }
-            })
+            .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
+            // One label per retry: the default spacing wants 60 px between x labels,
+            // more than a retry gets, but these are one or two digits.
+            .custom_x_axes(vec![
+                AxisHints::new_x()
+                    .label("retry number n")
+                    .label_spacing(24.0..=32.0)
+                    .formatter(|mark, _| {
+                        let n = mark.value;
+                        if (1.0..=DELAY_ATTEMPTS as f64).contains(&n) && n.fract() == 0.0 {
+                            format!("{n:.0}")
+                        } else {
+                            String::new()
+                        }
+                    }),
+            ])
             .allow_scroll(false)
             .show(ui, |plot| {
                 for (i, algorithm) in Algorithm::ALL.into_iter().enumerate() {

@@ -3,7 +3,7 @@
 //! learner finds the slow layer the way an engineer would.
 
 use egui::{Align2, Color32, FontId, RichText, Sense, Stroke, StrokeKind, vec2};
-use egui_plot::{Bar, BarChart, Legend, Line, Plot, Span};
+use egui_plot::{Bar, BarChart, Line, Plot, Span};
 
 use crate::app::Shared;
 use crate::sim::cascade::{
@@ -12,6 +12,7 @@ use crate::sim::cascade::{
 use crate::sim::engine::SimTime;
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::sim_controls::{SimAction, SimControls};
+use crate::ui::widgets::sim_plot;
 
 const PLOT_HEIGHT: f32 = 190.0;
 /// Virtual seconds one run shows.
@@ -437,14 +438,6 @@ fn timeout_text(ms: Option<f64>) -> String {
     }
 }
 
-/// These plots carry up to seven entries in a short frame: small text, in the order drawn.
-fn compact_legend(corner: egui_plot::Corner) -> Legend {
-    Legend::default()
-        .position(corner)
-        .text_style(egui::TextStyle::Small)
-        .follow_insertion_order(true)
-}
-
 /// The faults' time windows, shaded behind the plots.
 fn fault_spans(plot: &mut egui_plot::PlotUi, sim: &CascadeSim, dark: bool) {
     let c = sim.config();
@@ -453,7 +446,7 @@ fn fault_spans(plot: &mut egui_plot::PlotUi, sim: &CascadeSim, dark: bool) {
         plot.span(
             Span::new("slow query", f.from_s..=f.until_s)
                 .fill(Semantic::Slow.fill(dark))
-                .label_align(egui::Align2::LEFT_TOP),
+                .label_align(Align2::LEFT_TOP),
         );
     }
     if let Some(f) = c.surge {
@@ -471,7 +464,7 @@ fn layers_ui(ui: &mut egui::Ui, sim: &CascadeSim) {
     let plot = |id: &str, y_label: &str| {
         Plot::new(id)
             .height(PLOT_HEIGHT)
-            .legend(compact_legend(egui_plot::Corner::LeftTop))
+            .legend(sim_plot::compact_legend(egui_plot::Corner::LeftTop))
             .x_axis_label("time (s)")
             .y_axis_label(y_label.to_owned())
             .include_x(0.0)
@@ -491,7 +484,7 @@ fn layers_ui(ui: &mut egui::Ui, sim: &CascadeSim) {
     // Room above the lines for the seven-entry legend.
     let pool_top = c.app_threads.max(c.db_connections) as f64 * 2.2;
     plot("cascade-pools", "in use")
-        .legend(compact_legend(egui_plot::Corner::RightTop))
+        .legend(sim_plot::compact_legend(egui_plot::Corner::RightTop))
         .height(PLOT_HEIGHT + 50.0)
         .include_y(pool_top)
         .show(ui, |p| {
@@ -536,7 +529,7 @@ fn layers_ui(ui: &mut egui::Ui, sim: &CascadeSim) {
     ui.label(RichText::new("Success per layer").strong());
     ui.label("Of the requests a layer finished in each half second, the share that succeeded.");
     plot("cascade-success", "success (%)")
-        .legend(compact_legend(egui_plot::Corner::LeftBottom))
+        .legend(sim_plot::compact_legend(egui_plot::Corner::LeftBottom))
         .include_y(105.0)
         .show(ui, |p| {
             fault_spans(p, sim, dark);

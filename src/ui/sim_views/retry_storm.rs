@@ -3,7 +3,7 @@
 //! multiply the load and the budget cap it.
 
 use egui::{Color32, RichText};
-use egui_plot::{HLine, Legend, Line, Plot, Span};
+use egui_plot::{HLine, Line, Plot, Span};
 
 use crate::app::Shared;
 use crate::sim::backoff::Algorithm;
@@ -11,6 +11,7 @@ use crate::sim::engine::{Series, SimTime};
 use crate::sim::retry_storm::{StormConfig, StormSim, StormTotals};
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::sim_controls::{SimAction, SimControls};
+use crate::ui::widgets::sim_plot;
 
 /// Virtual seconds one run shows.
 const RUN_SECS: f64 = 60.0;
@@ -209,7 +210,7 @@ impl RetryStormView {
         let plot = |id: &str, y_label: &str, legend: egui_plot::Corner| {
             Plot::new(id)
                 .height(PLOT_HEIGHT)
-                .legend(Legend::default().position(legend))
+                .legend(sim_plot::compact_legend(legend))
                 .x_axis_label("time (s)")
                 .y_axis_label(y_label.to_owned())
                 .include_x(0.0)
@@ -283,7 +284,7 @@ impl RetryStormView {
             "requests per second",
             egui_plot::Corner::LeftTop,
         )
-        .include_y(c.capacity_per_sec() * 2.2)
+        .include_y(c.capacity_per_sec() * 3.0)
         .show(ui, |p| {
             if let Some(span) = outage.clone() {
                 p.span(span);

@@ -6,6 +6,14 @@ use egui_plot::{HLine, Legend, Line, LineStyle, Plot, PlotPoints};
 
 use crate::ui::theme::Semantic;
 
+/// A legend for plots with many entries in a short frame: small text, in the order drawn.
+pub fn compact_legend(corner: egui_plot::Corner) -> Legend {
+    Legend::default()
+        .position(corner)
+        .text_style(egui::TextStyle::Small)
+        .follow_insertion_order(true)
+}
+
 /// One line of a plot.
 pub struct PlotLine<'a> {
     pub name: &'a str,
