@@ -10,6 +10,7 @@ use crate::app::Shared;
 use crate::srs::stats::{self, StateCounts};
 use crate::srs::{Card, Rating, SrsProgress};
 use crate::ui::theme::{self, Semantic};
+use crate::ui::widgets::sim_plot;
 
 /// Days shown in the answers-per-day chart and the forecast.
 const CHART_DAYS: i64 = 30;
@@ -166,8 +167,11 @@ fn answers_chart_ui(ui: &mut egui::Ui, p: &SrsProgress, now: chrono::DateTime<Ut
         .filter_map(|back| per_day.get(&(today - Duration::days(back))))
         .map(|d| d.iter().map(|&n| f64::from(n)).sum::<f64>())
         .fold(1.0, f64::max);
+    // Today is the rightmost bar, so the legend goes top left, above the older days,
+    // with head room for it.
     day_chart("srs-answers", today)
-        .include_y(tallest * 1.1)
+        .include_y(tallest * 1.8)
+        .legend(sim_plot::compact_legend(egui_plot::Corner::LeftTop))
         .show(ui, |plot| {
             for chart in charts {
                 plot.bar_chart(chart);
