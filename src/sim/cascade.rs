@@ -417,6 +417,11 @@ impl CascadeConfig {
     }
 }
 
+/// Whether `at` falls in a fault's window `[from_s, until_s)`.
+fn within(at: SimTime, from_s: f64, until_s: f64) -> bool {
+    (from_s..until_s).contains(&at.as_secs())
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Event {
     Arrival,
@@ -648,7 +653,7 @@ impl CascadeSim {
     fn fault_at(&self, at: SimTime) -> Option<SlowQuery> {
         self.config
             .slow_query
-            .filter(|f| at.as_secs() >= f.from_s && at.as_secs() < f.until_s)
+            .filter(|f| within(at, f.from_s, f.until_s))
     }
 
     /// Whether the surge is on now.
@@ -659,7 +664,7 @@ impl CascadeSim {
     fn surge_at(&self, at: SimTime) -> Option<Surge> {
         self.config
             .surge
-            .filter(|f| at.as_secs() >= f.from_s && at.as_secs() < f.until_s)
+            .filter(|f| within(at, f.from_s, f.until_s))
     }
 
     pub fn pages(&self) -> usize {

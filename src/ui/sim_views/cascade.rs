@@ -166,24 +166,21 @@ impl CascadeView {
                 .checkbox(&mut c.deadline_propagation, "Deadline propagation")
                 .on_hover_text("Each call carries the time its caller has left")
                 .changed();
-            let mut fault = c.slow_query.is_some();
-            if ui
-                .checkbox(&mut fault, "Slow analytics query")
-                .on_hover_text("From 10 s to 40 s the analytics query takes 20 s")
-                .changed()
-            {
-                c.slow_query = fault.then(|| self.preset.config().slow_query).flatten();
-                changed = true;
-            }
-            let mut surge = c.surge.is_some();
-            if ui
-                .checkbox(&mut surge, "Users reload")
-                .on_hover_text("From 25 s to 35 s pages arrive 4 times as fast")
-                .changed()
-            {
-                c.surge = surge.then(|| self.preset.config().surge).flatten();
-                changed = true;
-            }
+            let preset = self.preset.config();
+            changed |= fault_checkbox(
+                ui,
+                &mut c.slow_query,
+                preset.slow_query,
+                "Slow analytics query",
+                "From 10 s to 40 s the analytics query takes 20 s",
+            );
+            changed |= fault_checkbox(
+                ui,
+                &mut c.surge,
+                preset.surge,
+                "Users reload",
+                "From 25 s to 35 s pages arrive 4 times as fast",
+            );
         });
         changed
     }
@@ -334,6 +331,22 @@ fn optional_seconds_ui(ui: &mut egui::Ui, name: &str, ms: &mut Option<f64>) -> b
         }
     } else {
         ui.label(RichText::new("none").color(ui.visuals().weak_text_color()));
+    }
+    changed
+}
+
+/// A checkbox that turns a fault off, or back on with the preset's setting.
+fn fault_checkbox<T: Copy>(
+    ui: &mut egui::Ui,
+    fault: &mut Option<T>,
+    preset: Option<T>,
+    name: &str,
+    hover: &str,
+) -> bool {
+    let mut on = fault.is_some();
+    let changed = ui.checkbox(&mut on, name).on_hover_text(hover).changed();
+    if changed {
+        *fault = if on { preset } else { None };
     }
     changed
 }
