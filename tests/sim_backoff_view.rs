@@ -84,3 +84,32 @@ fn the_cascade_view_shows_wasted_work_in_the_log_and_trace() {
         .next()
         .expect("the log shows wasted db work");
 }
+
+#[test]
+fn in_the_reload_surge_only_propagation_stops_building_pages_for_nobody() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path(), egui::vec2(1280.0, 2000.0), "Cascading timeouts");
+    // The preset button comes before the checkbox of the same name.
+    for (preset, zero_waste_metrics) in [("Correct budgets", 1), ("Deadline propagation", 2)] {
+        harness
+            .get_all_by_label(preset)
+            .next()
+            .expect("a preset button")
+            .click_accesskit();
+        harness.step();
+        // 500 ms a step: 70 steps reach 35 s, the end of the surge.
+        step(&mut harness, 70);
+        harness.get_by_label("Observability").click_accesskit();
+        harness.step();
+        harness.get_by_label("app time after the balancer gave up");
+        // Two metrics measure waste, db time and app time for callers gone. Both read
+        // "0.0 s" with propagation; without it the app's does not.
+        assert_eq!(
+            harness.query_all_by_label("0.0 s").count(),
+            zero_waste_metrics,
+            "{preset}"
+        );
+        harness.get_by_label("Layers over time").click_accesskit();
+        harness.step();
+    }
+}
