@@ -56,6 +56,8 @@ pub struct Runner {
     memo: Mutex<HashMap<u64, Report>>,
     /// One build at a time per exercise: builds share a folder and incremental cache.
     build_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Old cached results are pruned once per runner, on its first new result.
+    pruned: std::sync::Once,
 }
 
 /// The default wall-clock limit of a test run.
@@ -64,6 +66,10 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 const COMPILE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Captured stdout of a test run; more kills it.
 pub const OUTPUT_CAP: usize = 4 * 1024 * 1024;
+/// Cached results kept on disk (a few KiB each); older ones are deleted. Builds and
+/// incremental caches need no pruning: there is one of each per exercise, and rustc
+/// deletes its own old incremental sessions.
+pub const KEPT_RESULTS: usize = 1000;
 
 impl Runner {
     /// A runner keeping its builds and cached results under `cache_dir`.
@@ -76,6 +82,7 @@ impl Runner {
             nonce: fresh_nonce(),
             memo: Mutex::new(HashMap::new()),
             build_locks: Mutex::new(HashMap::new()),
+            pruned: std::sync::Once::new(),
         }
     }
 
@@ -343,6 +350,14 @@ impl Runner {
         if let Err(e) = written {
             tracing::warn!(error = %e, path = %path.display(), "cannot cache a check result");
         }
+        self.pruned.call_once(|| {
+            let dir = self.cache_dir.join("results");
+            match prune_oldest(&dir, KEPT_RESULTS) {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "pruned old cached check results"),
+                Err(e) => tracing::warn!(error = %e, "cannot prune cached check results"),
+            }
+        });
     }
 
     fn build_lock(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
@@ -353,6 +368,28 @@ impl Runner {
             .or_default()
             .clone()
     }
+}
+
+/// Deletes all but the `keep` most recently written files in `dir`; returns how many went.
+fn prune_oldest(dir: &std::path::Path, keep: usize) -> std::io::Result<usize> {
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let meta = entry.metadata().ok().filter(|m| m.is_file())?;
+            Some((meta.modified().ok()?, entry.path()))
+        })
+        .collect();
+    if files.len() <= keep {
+        return Ok(0);
+    }
+    files.sort_unstable_by_key(|(modified, _)| std::cmp::Reverse(*modified));
+    let mut removed = 0;
+    for (_, path) in &files[keep..] {
+        if std::fs::remove_file(path).is_ok() {
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// Fills the report's tests, verdict, score and summary from an interpreted run.
@@ -476,5 +513,29 @@ impl RunDir {
 impl Drop for RunDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pruning_keeps_the_newest_results() {
+        let dir = tempfile::tempdir().unwrap();
+        let start = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        for i in 0..5u64 {
+            let path = dir.path().join(format!("{i}.ron"));
+            let file = std::fs::File::create(&path).unwrap();
+            file.set_modified(start + Duration::from_secs(i)).unwrap();
+        }
+        assert_eq!(prune_oldest(dir.path(), 2).unwrap(), 3);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["3.ron", "4.ron"]);
+        assert_eq!(prune_oldest(dir.path(), 2).unwrap(), 0);
     }
 }
