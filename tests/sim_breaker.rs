@@ -247,3 +247,37 @@ fn injected_faults_are_logged_and_replay_the_same_run() {
     assert_eq!(live.stats(), replay.stats());
     assert_eq!(live.transitions(), replay.transitions());
 }
+
+#[test]
+fn states_set_by_hand_are_logged_and_replay_the_same_run() {
+    let mut live = BreakerSystem::new(outage_config(true), 12);
+    live.advance_to(SimTime::from_secs(3.0));
+    live.set_breaker_state(State::ForcedOpen);
+    live.advance_to(SimTime::from_secs(6.0));
+    live.set_breaker_state(State::Disabled);
+    live.advance_to(SimTime::from_secs(9.0));
+    live.set_breaker_state(State::Closed);
+    live.advance_to(SimTime::from_secs(20.0));
+    assert_eq!(live.manual_log().len(), 3);
+    assert!(live.stats().rejected_by_breaker > 0, "forced open rejects");
+
+    let mut config = outage_config(true);
+    config.faults = live.fault_log().to_vec();
+    config.manual = live.manual_log().to_vec();
+    let mut replay = BreakerSystem::new(config.clone(), 12);
+    replay.advance_to(SimTime::from_secs(20.0));
+    assert_eq!(live.stats(), replay.stats());
+    assert_eq!(live.transitions(), replay.transitions());
+
+    // The comparison run without a breaker ignores them: it stays the plain baseline.
+    let mut without = BreakerSystem::new(
+        SystemConfig {
+            use_breaker: false,
+            ..config
+        },
+        12,
+    );
+    without.advance_to(SimTime::from_secs(20.0));
+    assert_eq!(without.stats().rejected_by_breaker, 0);
+    assert_eq!(without.breaker().state(), State::Disabled);
+}

@@ -39,7 +39,8 @@ pub use scenario::{
     CallOutcome, ScenarioCall, ScenarioError, ScriptedScenario, TraceLine, run_scenario,
 };
 pub use system::{
-    BreakerSystem, CallerConfig, DependencyConfig, Fault, ScheduledFault, SystemConfig, SystemStats,
+    BreakerSystem, CallerConfig, DependencyConfig, Fault, ScheduledFault, ScheduledState,
+    SystemConfig, SystemStats,
 };
 pub use window::{CountWindow, Outcome, Snapshot, TimeWindow};
 

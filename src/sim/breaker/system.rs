@@ -5,8 +5,10 @@
 //! once, by a fallback if there is one.
 //!
 //! Faults (outage, slow dependency, recovery) are inputs at a virtual time, scheduled in
-//! the config or injected live; either way they land in [`BreakerSystem::fault_log`], so a
-//! run can be replayed exactly from config + seed + faults.
+//! the config or injected live; either way they land in [`BreakerSystem::fault_log`].
+//! States set by hand (FORCED_OPEN, DISABLED, CLOSED) land in
+//! [`BreakerSystem::manual_log`] the same way, so a run can be replayed exactly from
+//! config + seed + faults + manual states.
 //!
 //! Every request draws its would-be dependency latency and failure at arrival, from a
 //! stream separate from the arrivals, whether or not the call is made (the pool or the
@@ -88,6 +90,13 @@ pub struct ScheduledFault {
     pub fault: Fault,
 }
 
+/// A breaker state set by hand (an operator's override) at a virtual time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ScheduledState {
+    pub at_ms: f64,
+    pub state: State,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SystemConfig {
@@ -97,6 +106,9 @@ pub struct SystemConfig {
     pub caller: CallerConfig,
     pub dependency: DependencyConfig,
     pub faults: Vec<ScheduledFault>,
+    /// States set by hand. Ignored without a breaker, so the comparison run of the same
+    /// config stays the plain "no breaker" baseline.
+    pub manual: Vec<ScheduledState>,
     /// Virtual milliseconds between recorded samples of the time series.
     pub sample_ms: f64,
 }
@@ -109,6 +121,7 @@ impl Default for SystemConfig {
             caller: CallerConfig::default(),
             dependency: DependencyConfig::default(),
             faults: Vec::new(),
+            manual: Vec::new(),
             sample_ms: 1_000.0,
         }
     }
@@ -185,6 +198,7 @@ enum Event {
     },
     BreakerTimer,
     Fault(Fault),
+    SetState(State),
     Sample,
 }
 
@@ -216,6 +230,7 @@ pub struct BreakerSystem {
     interval: Interval,
     transitions: Vec<Transition>,
     fault_log: Vec<ScheduledFault>,
+    manual_log: Vec<ScheduledState>,
     timer_at: Option<SimTime>,
 }
 
@@ -238,6 +253,11 @@ impl BreakerSystem {
         for f in &config.faults {
             queue.schedule(SimTime::from_ms(f.at_ms), Event::Fault(f.fault));
         }
+        if config.use_breaker {
+            for m in &config.manual {
+                queue.schedule(SimTime::from_ms(m.at_ms), Event::SetState(m.state));
+            }
+        }
         queue.schedule(SimTime::from_ms(config.sample_ms.max(1.0)), Event::Sample);
         Self {
             queue,
@@ -253,6 +273,7 @@ impl BreakerSystem {
             interval: Interval::default(),
             transitions: Vec::new(),
             fault_log: Vec::new(),
+            manual_log: Vec::new(),
             timer_at: None,
             config,
         }
@@ -308,12 +329,22 @@ impl BreakerSystem {
         self.apply_fault(fault);
     }
 
+    /// Every state set by hand so far, with its time: feed it back as `config.manual`.
+    pub fn manual_log(&self) -> &[ScheduledState] {
+        &self.manual_log
+    }
+
     /// Forces the breaker into a state by hand (DISABLED, FORCED_OPEN, CLOSED...).
     pub fn set_breaker_state(&mut self, state: State) {
         let now = self.now();
+        self.manual_log.push(ScheduledState {
+            at_ms: now.as_ms(),
+            state,
+        });
         if let Some(t) = self.breaker.set_state(now, state) {
             self.note(t);
         }
+        self.arm_timer();
     }
 
     /// Runs every event up to and including `until`, then sets the clock there.
@@ -395,6 +426,7 @@ impl BreakerSystem {
                 }
             }
             Event::Fault(f) => self.apply_fault(f),
+            Event::SetState(state) => self.set_breaker_state(state),
             Event::Sample => {
                 self.sample(now);
                 self.queue

@@ -82,6 +82,7 @@ impl Preset {
             caller: CallerConfig::default(),
             dependency: DependencyConfig::default(),
             faults: faults(Fault::Slow),
+            manual: Vec::new(),
             sample_ms: 500.0,
         };
         match self {
@@ -267,13 +268,14 @@ impl BreakerView {
                 }
             }
             ui.separator();
-            let n = self.with.fault_log().len();
+            let n = self.with.fault_log().len() + self.with.manual_log().len();
             if ui
                 .add_enabled(n > 0, egui::Button::new("Replay faults"))
-                .on_hover_text("Start again from the same seed with the faults injected so far, at the same virtual times")
+                .on_hover_text("Start again from the same seed with the faults and breaker states set so far, at the same virtual times")
                 .clicked()
             {
                 self.config.faults = self.with.fault_log().to_vec();
+                self.config.manual = self.with.manual_log().to_vec();
                 self.reset();
             }
         });
