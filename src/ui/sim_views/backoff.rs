@@ -13,6 +13,7 @@ use crate::sim::backoff::{
 };
 use crate::sim::engine::SimTime;
 use crate::ui::theme::{self, Semantic};
+use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::sim_controls::{SimAction, SimControls};
 use crate::ui::widgets::sim_plot;
 
@@ -206,19 +207,15 @@ impl BackoffView {
         ui.label(RichText::new("A live run").strong());
         let mut reset = false;
         ui.horizontal_wrapped(|ui| {
-            let label = ui.label("Algorithm");
-            egui::ComboBox::from_id_salt("backoff-algorithm")
-                .selected_text(self.algorithm.label())
-                .width(200.0)
-                .show_ui(ui, |ui| {
-                    for a in Algorithm::ALL {
-                        reset |= ui
-                            .selectable_value(&mut self.algorithm, a, a.label())
-                            .changed();
-                    }
-                })
-                .response
-                .labelled_by(label.id);
+            reset |= choice_ui(
+                ui,
+                "Algorithm",
+                "backoff-algorithm",
+                Some(200.0),
+                &mut self.algorithm,
+                Algorithm::ALL,
+                Algorithm::label,
+            );
             let label = ui.label("Clients");
             reset |= ui
                 .add(egui::Slider::new(&mut self.clients, 10..=190).step_by(10.0))

@@ -9,6 +9,7 @@ use crate::sim::bulkhead::{
 };
 use crate::sim::engine::SimTime;
 use crate::ui::theme::{self, Semantic};
+use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::setting_rows::{median_row, slider_row};
 use crate::ui::widgets::sim_controls::{SimAction, SimControls};
 use crate::ui::widgets::sim_plot::{PlotLine, Reference, time_plot_ui};
@@ -164,20 +165,16 @@ impl BulkheadView {
 
     fn faults_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal_wrapped(|ui| {
-            let label = ui.label("Preset");
-            let mut preset = self.preset;
-            egui::ComboBox::from_id_salt("bulkhead-preset")
-                .selected_text(preset.label())
-                .show_ui(ui, |ui| {
-                    for p in Preset::ALL {
-                        ui.selectable_value(&mut preset, p, p.label());
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-            if preset != self.preset {
-                self.preset = preset;
-                self.config = preset.config();
+            if choice_ui(
+                ui,
+                "Preset",
+                "bulkhead-preset",
+                None,
+                &mut self.preset,
+                Preset::ALL,
+                Preset::label,
+            ) {
+                self.config = self.preset.config();
                 self.reset();
             }
             ui.separator();

@@ -8,6 +8,7 @@ use crate::sim::idempotency::{
     ClientOutcome, Design, IdemConfig, IdemSim, Order, SweepPoint, sweep,
 };
 use crate::ui::theme::{self, Semantic};
+use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::sim_controls::{SimAction, SimControls};
 
 /// Drop rates the sweep plot covers (each way).
@@ -112,17 +113,15 @@ impl IdempotencyView {
     fn config_ui(&mut self, ui: &mut egui::Ui) {
         let mut c = self.config.clone();
         ui.horizontal_wrapped(|ui| {
-            let label = ui.label("Server");
-            egui::ComboBox::from_id_salt("idem-design")
-                .selected_text(c.design.label())
-                .width(220.0)
-                .show_ui(ui, |ui| {
-                    for d in Design::ALL {
-                        ui.selectable_value(&mut c.design, d, d.label());
-                    }
-                })
-                .response
-                .labelled_by(label.id);
+            choice_ui(
+                ui,
+                "Server",
+                "idem-design",
+                Some(220.0),
+                &mut c.design,
+                Design::ALL,
+                Design::label,
+            );
             ui.checkbox(&mut c.use_keys, "clients send a key")
                 .on_hover_text("Made once per order before the first try, the same on every retry");
         });

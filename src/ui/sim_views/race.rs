@@ -13,6 +13,7 @@ use crate::sim::race::{
     BuyerResult, MAX_BUYERS, MAX_STOCK, MIN_BUYERS, Note, Race, RaceConfig, Strategy,
 };
 use crate::ui::theme::{self, Semantic};
+use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::sim_controls::{SimAction, SimControls};
 
 /// Interleavings listed per page.
@@ -97,17 +98,15 @@ impl RaceView {
     fn config_ui(&mut self, ui: &mut egui::Ui) {
         let mut config = self.config.clone();
         ui.horizontal_wrapped(|ui| {
-            let label = ui.label("Strategy");
-            egui::ComboBox::from_id_salt("race-strategy")
-                .selected_text(config.strategy.label())
-                .width(250.0)
-                .show_ui(ui, |ui| {
-                    for s in Strategy::ALL {
-                        ui.selectable_value(&mut config.strategy, s, s.label());
-                    }
-                })
-                .response
-                .labelled_by(label.id);
+            choice_ui(
+                ui,
+                "Strategy",
+                "race-strategy",
+                Some(250.0),
+                &mut config.strategy,
+                Strategy::ALL,
+                Strategy::label,
+            );
             let label = ui.label("Buyers");
             ui.add(egui::DragValue::new(&mut config.buyers).range(MIN_BUYERS..=MAX_BUYERS))
                 .labelled_by(label.id)

@@ -10,6 +10,7 @@ use crate::sim::backoff::Algorithm;
 use crate::sim::engine::{Series, SimTime};
 use crate::sim::retry_storm::{StormConfig, StormSim, StormTotals};
 use crate::ui::theme::{self, Semantic};
+use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::sim_controls::{SimAction, SimControls};
 use crate::ui::widgets::sim_plot;
 
@@ -83,17 +84,15 @@ impl RetryStormView {
                 .labelled_by(label.id)
                 .on_hover_text("The first try plus the retries")
                 .changed();
-            let label = ui.label("Backoff");
-            egui::ComboBox::from_id_salt("storm-backoff")
-                .selected_text(c.backoff.label())
-                .width(190.0)
-                .show_ui(ui, |ui| {
-                    for a in Algorithm::ALL {
-                        changed |= ui.selectable_value(&mut c.backoff, a, a.label()).changed();
-                    }
-                })
-                .response
-                .labelled_by(label.id);
+            changed |= choice_ui(
+                ui,
+                "Backoff",
+                "storm-backoff",
+                Some(190.0),
+                &mut c.backoff,
+                Algorithm::ALL,
+                Algorithm::label,
+            );
             let label = ui.label("Outage");
             changed |= ui
                 .add(

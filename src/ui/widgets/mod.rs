@@ -1,6 +1,7 @@
 //! Drawing pieces shared by several screens.
 
 pub mod breaker_diagram;
+pub mod choice;
 pub mod setting_rows;
 pub mod sim_controls;
 pub mod sim_plot;
