@@ -1,35 +1,11 @@
 //! The backoff, retry-storm and cascade views, driven headless through the whole app at
 //! both window sizes: stepping virtual time, switching presets, and opening the panels.
 
+mod common;
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use resilience_workbook::app::WorkbookApp;
-use resilience_workbook::content::ContentSource;
-use resilience_workbook::store::Store;
-
-fn open(
-    data_dir: &std::path::Path,
-    size: egui::Vec2,
-    title: &str,
-) -> Harness<'static, Option<WorkbookApp>> {
-    let dir = data_dir.to_owned();
-    let mut harness = Harness::builder().with_size(size).build_ui_state(
-        move |ui, app: &mut Option<WorkbookApp>| {
-            let app = app.get_or_insert_with(|| {
-                let (store, q) = Store::open(&dir).expect("store opens");
-                WorkbookApp::new(ui.ctx(), ContentSource::Embedded, store, q).expect("app starts")
-            });
-            app.show(ui);
-        },
-        None,
-    );
-    harness.step();
-    harness.get_by_label("Simulations").click();
-    harness.step();
-    harness.get_by_label(title).click();
-    harness.step();
-    harness
-}
 
 fn step(harness: &mut Harness<'static, Option<WorkbookApp>>, times: usize) {
     for _ in 0..times {
@@ -42,7 +18,7 @@ fn step(harness: &mut Harness<'static, Option<WorkbookApp>>, times: usize) {
 fn the_backoff_view_steps_a_live_run() {
     for size in [egui::vec2(1280.0, 800.0), egui::vec2(1024.0, 640.0)] {
         let dir = tempfile::tempdir().unwrap();
-        let mut harness = open(dir.path(), size, "Retries with backoff and jitter");
+        let mut harness = common::simulation(dir.path(), size, "Retries with backoff and jitter");
         harness.get_by_label("Delay before each retry");
         step(&mut harness, 3);
         harness.get_by_label("t = 150 ms");
@@ -52,7 +28,7 @@ fn the_backoff_view_steps_a_live_run() {
 #[test]
 fn the_retry_storm_view_shows_the_outage_and_the_budget() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = open(dir.path(), egui::vec2(1024.0, 640.0), "Retry storms");
+    let mut harness = common::simulation(dir.path(), egui::vec2(1024.0, 640.0), "Retry storms");
     harness.get_by_label("With a retry budget");
     step(&mut harness, 12);
     harness.get_by_label("t = 12.0 s");
@@ -63,7 +39,8 @@ fn the_retry_storm_view_shows_the_outage_and_the_budget() {
 fn the_cascade_view_shows_wasted_work_in_the_log_and_trace() {
     let dir = tempfile::tempdir().unwrap();
     // Tall enough that the log, below the trace, is on screen.
-    let mut harness = open(dir.path(), egui::vec2(1280.0, 2000.0), "Cascading timeouts");
+    let mut harness =
+        common::simulation(dir.path(), egui::vec2(1280.0, 2000.0), "Cascading timeouts");
     harness.get_by_label("Inverted budgets").click_accesskit();
     harness.step();
     // 500 ms a step: 50 steps reach 25 s, past the first slow queries' 10 s db limit.
@@ -88,7 +65,8 @@ fn the_cascade_view_shows_wasted_work_in_the_log_and_trace() {
 #[test]
 fn in_the_reload_surge_only_propagation_stops_building_pages_for_nobody() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = open(dir.path(), egui::vec2(1280.0, 2000.0), "Cascading timeouts");
+    let mut harness =
+        common::simulation(dir.path(), egui::vec2(1280.0, 2000.0), "Cascading timeouts");
     // The preset button comes before the checkbox of the same name.
     for (preset, zero_waste_metrics) in [("Correct budgets", 1), ("Deadline propagation", 2)] {
         harness

@@ -1,29 +1,19 @@
 //! The breaker and bulkhead views, driven headless through the whole app: they open,
 //! play from the keyboard, and draw at the small window size without panicking.
 
+mod common;
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use resilience_workbook::app::WorkbookApp;
-use resilience_workbook::content::ContentSource;
 use resilience_workbook::store::Store;
 
+/// Opens straight on the Simulations screen, as a learner coming back to it would.
 fn harness(data_dir: &std::path::Path, size: egui::Vec2) -> Harness<'static, Option<WorkbookApp>> {
     let (mut store, _) = Store::open(data_dir).expect("store opens");
     store.progress.settings.last_screen = "Simulations".into();
     store.save().expect("saves");
-    let dir = data_dir.to_owned();
-    let mut harness = Harness::builder().with_size(size).build_ui_state(
-        move |ui, app: &mut Option<WorkbookApp>| {
-            let app = app.get_or_insert_with(|| {
-                let (store, q) = Store::open(&dir).expect("store opens");
-                WorkbookApp::new(ui.ctx(), ContentSource::Embedded, store, q).expect("app starts")
-            });
-            app.show(ui);
-        },
-        None,
-    );
-    harness.run_ok();
-    harness
+    common::harness_sized(data_dir, size)
 }
 
 #[test]

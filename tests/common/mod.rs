@@ -3,26 +3,47 @@
 #![allow(dead_code)]
 
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use resilience_workbook::app::WorkbookApp;
 use resilience_workbook::content::ContentSource;
 use resilience_workbook::store::Store;
 
 /// The app is built inside the first frame because it needs the egui context.
 pub fn harness(data_dir: &std::path::Path) -> Harness<'static, Option<WorkbookApp>> {
+    harness_sized(data_dir, egui::vec2(1280.0, 800.0))
+}
+
+/// The app in a window of `size`, on the screen its progress file names (Lesson if none).
+pub fn harness_sized(
+    data_dir: &std::path::Path,
+    size: egui::Vec2,
+) -> Harness<'static, Option<WorkbookApp>> {
     let dir = data_dir.to_owned();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(
-            move |ui, app: &mut Option<WorkbookApp>| {
-                let app = app.get_or_insert_with(|| {
-                    let (store, q) = Store::open(&dir).expect("store opens");
-                    WorkbookApp::new(ui.ctx(), ContentSource::Embedded, store, q)
-                        .expect("app starts")
-                });
-                app.show(ui);
-            },
-            None,
-        );
+    let mut harness = Harness::builder().with_size(size).build_ui_state(
+        move |ui, app: &mut Option<WorkbookApp>| {
+            let app = app.get_or_insert_with(|| {
+                let (store, q) = Store::open(&dir).expect("store opens");
+                WorkbookApp::new(ui.ctx(), ContentSource::Embedded, store, q).expect("app starts")
+            });
+            app.show(ui);
+        },
+        None,
+    );
     harness.run_ok();
+    harness
+}
+
+/// The app in a window of `size` with the simulation called `title` open. It steps
+/// frames rather than waiting for the app to settle: a playing simulation never does.
+pub fn simulation(
+    data_dir: &std::path::Path,
+    size: egui::Vec2,
+    title: &str,
+) -> Harness<'static, Option<WorkbookApp>> {
+    let mut harness = harness_sized(data_dir, size);
+    harness.get_by_label("Simulations").click();
+    harness.run_steps(2);
+    harness.get_by_label(title).click();
+    harness.run_steps(2);
     harness
 }
