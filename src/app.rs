@@ -397,6 +397,7 @@ impl WorkbookApp {
             self.shared.library = content::load_library(&self.shared.content);
             self.flashcards
                 .reload(&self.shared.content, &self.shared.library);
+            self.exercises.reload(&self.shared.content);
             tracing::info!(
                 packs = self.shared.library.packs.len(),
                 problems = self.shared.library.problems.len(),

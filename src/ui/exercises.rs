@@ -105,6 +105,20 @@ impl ExercisesScreen {
         }
     }
 
+    /// Reads the exercises again after their files changed (`--content` mode). The open
+    /// file is the learner's copy, which stays open; a selection whose exercise is gone
+    /// falls back to the first one.
+    pub fn reload(&mut self, content: &ContentSource) {
+        self.catalog = load_catalog(content, None);
+        if self
+            .selected
+            .as_deref()
+            .is_some_and(|id| self.catalog.get(id).is_none())
+        {
+            self.selected = None;
+        }
+    }
+
     /// Whether the exercise with this id can be opened (lesson sections link here).
     pub fn supports(&self, id: &str) -> bool {
         self.catalog.get(id).is_some()
@@ -1075,5 +1089,32 @@ mod tests {
             assert!(screen.supports(id), "{id}");
         }
         assert!(!screen.supports("nope"));
+    }
+
+    #[test]
+    fn reloading_drops_a_removed_exercise_and_its_selection() {
+        let root = tempfile::tempdir().unwrap();
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for id in ["validated-amount", "last-ticket"] {
+            let to = root.path().join("exercises").join(id);
+            std::fs::create_dir_all(&to).unwrap();
+            for file in std::fs::read_dir(repo.join("exercises").join(id)).unwrap() {
+                let file = file.unwrap();
+                std::fs::copy(file.path(), to.join(file.file_name())).unwrap();
+            }
+        }
+        let content = ContentSource::Disk(root.path().to_owned());
+        let mut screen = ExercisesScreen::new(&content);
+        screen.open("last-ticket");
+        assert_eq!(screen.selected.as_deref(), Some("last-ticket"));
+
+        std::fs::remove_dir_all(root.path().join("exercises").join("last-ticket")).unwrap();
+        screen.reload(&content);
+        assert!(!screen.supports("last-ticket"));
+        assert!(screen.supports("validated-amount"));
+        assert_eq!(
+            screen.selected, None,
+            "falls back to the first on the next frame"
+        );
     }
 }
