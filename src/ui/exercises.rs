@@ -163,10 +163,12 @@ impl ExercisesScreen {
             return;
         };
         // The editor gets the full width (long lines stay readable); results and hints
-        // share a resizable strip below it.
+        // share a resizable strip below it, smaller in a small window so the editor keeps
+        // most of the height.
+        let results_height = (ui.available_height() * 0.33).clamp(140.0, 290.0);
         egui::Panel::bottom("exercise-results")
             .resizable(true)
-            .default_size(290.0)
+            .default_size(results_height)
             .size_range(140.0..=600.0)
             .show(ui, |ui| {
                 egui::Panel::right("exercise-hints")
@@ -250,7 +252,7 @@ impl ExercisesScreen {
     }
 
     fn header_ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared, exercise: &Exercise) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.heading(&exercise.title);
             ui.label(
                 RichText::new(format!(
