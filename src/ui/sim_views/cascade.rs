@@ -659,11 +659,7 @@ fn histogram_ui(ui: &mut egui::Ui, sim: &CascadeSim, tier: usize) {
         .allow_drag(false)
         .allow_zoom(false)
         .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
-        // The default powers-of-ten grid leaves a short plot with a lone "0" label.
-        .y_grid_spacer(egui_plot::uniform_grid_spacer(|input| {
-            let step = count_step((input.bounds.1 - input.bounds.0) / 4.0);
-            [step, step, step]
-        }))
+        .y_grid_spacer(sim_plot::round_steps())
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();
             if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
@@ -677,16 +673,6 @@ fn histogram_ui(ui: &mut egui::Ui, sim: &CascadeSim, tier: usize) {
                 BarChart::new(TIER_NAMES[tier], bars).color(tier_semantic(tier).color(dark)),
             );
         });
-}
-
-/// The smallest whole step of 1, 2 or 5 times a power of ten that is at least `raw`.
-fn count_step(raw: f64) -> f64 {
-    let power = 10f64.powf(raw.max(1.0).log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * power)
-        .find(|&step| step >= raw)
-        .unwrap_or(10.0 * power)
 }
 
 /// The page the user waited longest for among the last `n` pages.
@@ -902,18 +888,4 @@ fn log_ui<'a>(
                 });
         });
     clicked
-}
-
-#[cfg(test)]
-mod tests {
-    use super::count_step;
-
-    #[test]
-    fn count_steps_are_whole_and_one_two_or_five() {
-        assert_eq!(count_step(0.3), 1.0);
-        assert_eq!(count_step(1.0), 1.0);
-        assert_eq!(count_step(130.0), 200.0);
-        assert_eq!(count_step(500.0), 500.0);
-        assert_eq!(count_step(501.0), 1000.0);
-    }
 }

@@ -14,6 +14,25 @@ pub fn compact_legend(corner: egui_plot::Corner) -> Legend {
         .follow_insertion_order(true)
 }
 
+/// A grid of about four labelled lines at round steps (1, 2 or 5 times a power of ten).
+/// The default powers-of-ten grid leaves a short plot of counts with a lone "0" label.
+pub fn round_steps() -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    egui_plot::uniform_grid_spacer(|input| {
+        let step = round_step((input.bounds.1 - input.bounds.0) / 4.0);
+        [step, step, step]
+    })
+}
+
+/// The smallest step of 1, 2 or 5 times a power of ten (at least 1) that is at least `raw`.
+fn round_step(raw: f64) -> f64 {
+    let power = 10f64.powf(raw.max(1.0).log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|&step| step >= raw)
+        .unwrap_or(10.0 * power)
+}
+
 /// One line of a plot.
 pub struct PlotLine<'a> {
     pub name: &'a str,
@@ -79,4 +98,18 @@ pub fn time_plot_ui(
                 );
             }
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round_step;
+
+    #[test]
+    fn round_steps_are_whole_and_one_two_or_five() {
+        assert_eq!(round_step(0.3), 1.0);
+        assert_eq!(round_step(1.0), 1.0);
+        assert_eq!(round_step(130.0), 200.0);
+        assert_eq!(round_step(500.0), 500.0);
+        assert_eq!(round_step(501.0), 1000.0);
+    }
 }
