@@ -8,6 +8,7 @@ use clap::Subcommand;
 use super::{EXIT_FAILED, EXIT_OK, GlobalArgs};
 use crate::content;
 use crate::srs::{self, Scheduler, replay};
+use crate::store::Store;
 
 #[derive(Debug, Subcommand)]
 pub enum CardsCommand {
@@ -41,8 +42,12 @@ pub fn run(global: &GlobalArgs, cmd: CardsCommand) -> Result<u8> {
     }
 }
 
-/// Writes every valid card of every pack; cards with problems are reported and left out
-/// (exit 1), so a broken card never silently vanishes from an export.
+/// The tag an export gives the learner's own cards (pack cards carry their pack's id).
+pub const OWN_CARDS_TAG: &str = "my-cards";
+
+/// Writes the learner's deck: every valid card of every pack with their edits applied,
+/// then the cards they wrote. Pack cards with problems, or progress that cannot be read,
+/// are reported and the rest exported with exit 1, so nothing silently vanishes.
 fn run_export(global: &GlobalArgs, format: &str, file: &Path) -> Result<u8> {
     if format != "anki-tsv" {
         anyhow::bail!("unknown export format `{format}`; the supported one is `anki-tsv`");
@@ -53,14 +58,30 @@ fn run_export(global: &GlobalArgs, format: &str, file: &Path) -> Result<u8> {
     for problem in &deck.problems {
         eprintln!("{problem}");
     }
-    let text = srs::export::anki_tsv(deck.cards.iter().map(|c| (c.pack.as_str(), &c.source)));
+    let (progress, progress_read) = match Store::read_progress(&global.data_dir()?) {
+        Ok(progress) => (progress.cards, true),
+        Err(e) => {
+            eprintln!(
+                "cannot read your progress ({e:#}); exporting the pack cards without your edits and own cards"
+            );
+            (Default::default(), false)
+        }
+    };
+    let cards = deck.learners_cards(&progress.edits, &progress.own_cards);
+    let text = srs::export::anki_tsv(
+        cards
+            .iter()
+            .map(|(pack, card)| (pack.unwrap_or(OWN_CARDS_TAG), card)),
+    );
     std::fs::write(file, text).with_context(|| format!("cannot write {}", file.display()))?;
     println!(
-        "wrote {} card(s) to {} (in Anki: File > Import, the separator and columns are set by the file)",
-        deck.cards.len(),
-        file.display()
+        "wrote {} card(s) to {} ({} edited, {} your own; in Anki: File > Import, the separator and columns are set by the file)",
+        cards.len(),
+        file.display(),
+        progress.edits.len(),
+        progress.own_cards.len(),
     );
-    Ok(if deck.problems.is_empty() {
+    Ok(if deck.problems.is_empty() && progress_read {
         EXIT_OK
     } else {
         EXIT_FAILED

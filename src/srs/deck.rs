@@ -230,6 +230,20 @@ impl Deck {
     /// learner's own cards, every cloze expanded. Own cards that break a rule are skipped
     /// (the editor refuses them, so this only guards against hand-edited progress).
     pub fn reviewable(&self, edits: &BTreeMap<String, CardEdit>, own: &[CardSource]) -> Vec<Card> {
+        self.learners_cards(edits, own)
+            .into_iter()
+            .flat_map(|(pack, s)| expand(pack, &s))
+            .collect()
+    }
+
+    /// The learner's deck as written (clozes not expanded), with the pack each card came
+    /// from (`None` for their own): pack cards with their edits applied, then their own
+    /// cards, leaving out own cards that break a rule.
+    pub fn learners_cards(
+        &self,
+        edits: &BTreeMap<String, CardEdit>,
+        own: &[CardSource],
+    ) -> Vec<(Option<&str>, CardSource)> {
         let pack_cards = self.cards.iter().map(|c| {
             let mut source = c.source.clone();
             if let Some(edit) = edits.get(&source.id) {
@@ -242,7 +256,6 @@ impl Deck {
         pack_cards
             .chain(own_cards)
             .filter(|(_, s)| check_card(s, None).is_empty())
-            .flat_map(|(pack, s)| expand(pack, &s))
             .collect()
     }
 

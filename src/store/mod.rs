@@ -76,6 +76,20 @@ impl Store {
         ))
     }
 
+    /// Reads the progress in `dir` without changing anything there, for commands that
+    /// only look (a missing file is empty progress; a corrupt one is an error naming it,
+    /// left where it is).
+    pub fn read_progress(dir: &Path) -> Result<Progress> {
+        let path = dir.join(FILE_NAME);
+        match fs::read_to_string(&path) {
+            Ok(text) => {
+                parse(&text).map_err(|reason| anyhow::anyhow!("{}: {reason}", path.display()))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Progress::default()),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }
