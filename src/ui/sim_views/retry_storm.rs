@@ -300,14 +300,14 @@ impl RetryStormView {
                 good,
             ));
         });
-        ui.label(RichText::new("Queue and budget").strong());
+        ui.label(RichText::new("Queues").strong());
         plot(
             "storm-queue",
-            "requests / tokens",
+            "requests waiting",
             egui_plot::Corner::LeftTop,
         )
         .show(ui, |p| {
-            if let Some(span) = outage {
+            if let Some(span) = outage.clone() {
                 p.span(span);
             }
             p.line(line("queue (plain)", plain.series().queue.points(), bad));
@@ -316,6 +316,14 @@ impl RetryStormView {
                 budgeted.series().queue.points(),
                 good,
             ));
+        });
+        // Tokens number a handful against queues of thousands: a plot of their own.
+        ui.label(RichText::new("Retry budget").strong());
+        ui.label("Tokens left in the bucket: each retry takes one, and none left means the retry is refused.");
+        plot("storm-tokens", "tokens", egui_plot::Corner::LeftBottom).show(ui, |p| {
+            if let Some(span) = outage {
+                p.span(span);
+            }
             p.line(line(
                 "tokens left (budget)",
                 budgeted.series().tokens.points(),
