@@ -81,3 +81,27 @@ fn an_unknown_exercise_is_a_usage_error() {
     assert!(stderr.contains("unknown exercise `no-such-thing`"));
     assert!(stderr.contains("validated-amount"));
 }
+
+#[test]
+fn checks_are_recorded_in_progress_and_a_repeat_is_not_a_new_attempt() {
+    use resilience_workbook::store::Store;
+    let data = tempfile::tempdir().unwrap();
+    let (code, ..) = workbook(data.path(), &["check", "validated-amount"]);
+    assert_eq!(code, 1);
+    let solution = exercise_file("validated-amount", "solution.rs");
+    let (code, ..) = workbook(
+        data.path(),
+        &["check", "validated-amount", "--file", &solution],
+    );
+    assert_eq!(code, 0);
+    // The same file again comes from the cache: not counted.
+    workbook(
+        data.path(),
+        &["check", "validated-amount", "--file", &solution],
+    );
+    let progress = Store::read_progress(data.path()).unwrap();
+    let record = progress.exercises.record("validated-amount");
+    assert!(record.passed);
+    assert_eq!((record.checks, record.failed_checks), (2, 1));
+    assert_eq!(record.best_score, 10);
+}

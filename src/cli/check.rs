@@ -15,6 +15,7 @@ use crate::runner::report::SourceFile;
 use crate::runner::{
     Catalog, CheckError, Exercise, Report, Runner, TestStatus, Verdict, load_catalog, workspace,
 };
+use crate::store::Store;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -82,11 +83,37 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<u8> {
     } else {
         print_report(exercise, &report);
     }
+    record_check(&data_dir, &exercise.id, &report);
     Ok(if report.is_pass() {
         EXIT_OK
     } else {
         EXIT_FAILED
     })
+}
+
+/// Counts the check in the learner's progress, as the Exercises screen does: an unchanged
+/// file's cached result is not a new attempt. The store is opened only now, after the
+/// check, so the read-modify-write is as short as it can be; an app open at the same time
+/// merges these records when it next saves. A failure here costs the record, not the
+/// verdict, so it is only reported.
+fn record_check(data_dir: &std::path::Path, id: &str, report: &Report) {
+    if report.cached {
+        return;
+    }
+    let recorded = Store::open(data_dir).and_then(|(mut store, quarantined)| {
+        if let Some(q) = quarantined {
+            eprintln!(
+                "note: your progress file could not be read; it was moved to {} ({}) and a new one started",
+                q.copy.display(),
+                q.reason
+            );
+        }
+        store.progress.exercises.note_check(id, report);
+        store.save()
+    });
+    if let Err(e) = recorded {
+        eprintln!("warning: the check was not recorded in your progress: {e:#}");
+    }
 }
 
 /// The learner's saved copy; without one, the starter (and a note saying so).
@@ -181,6 +208,7 @@ fn check_all(runner: &Runner, catalog: &Catalog, data_dir: &std::path::Path) -> 
         let text = workspace::read_copy(data_dir, &exercise.id)?
             .unwrap_or_else(|| exercise.starter.clone());
         let report = runner.check_blocking(exercise, &text)?;
+        record_check(data_dir, &exercise.id, &report);
         all_pass &= report.is_pass();
         println!(
             "{:<24} {:<16} {}/{} points  {}",

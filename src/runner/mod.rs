@@ -82,6 +82,22 @@ impl ExerciseProgress {
         }
     }
 
+    /// Takes in the records another writer kept of the same exercises. Both started from
+    /// the same file, so each field keeps the further of the two: passes and seen
+    /// solutions stay, counts take the larger (checks made at the same time on both sides
+    /// count once).
+    pub fn merge(&mut self, theirs: &ExerciseProgress) {
+        for (id, t) in &theirs.records {
+            let r = self.record_mut(id);
+            r.passed |= t.passed;
+            r.best_score = r.best_score.max(t.best_score);
+            r.checks = r.checks.max(t.checks);
+            r.failed_checks = r.failed_checks.max(t.failed_checks);
+            r.hints_shown = r.hints_shown.max(t.hints_shown);
+            r.solution_seen |= t.solution_seen;
+        }
+    }
+
     /// Points earned over all exercises.
     pub fn total_score(&self) -> u32 {
         self.records.values().map(|r| r.best_score).sum()

@@ -5,12 +5,19 @@
 //! to parse is moved aside to a timestamped copy and the app starts fresh, telling the
 //! user where the copy is: progress is never reset silently. Unknown fields (written by
 //! a newer version) are ignored on load.
+//!
+//! Two processes may write the file: the app, and `workbook check`, which records its
+//! checks while the app may be open. Each store remembers the file's modification time
+//! from its own last read or write; if the file changed behind it, a save first folds the
+//! other writer's exercise records into its own (the only part the command writes), so
+//! neither side's checks are lost.
 
 pub mod progress;
 
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -44,6 +51,8 @@ pub struct Quarantined {
 pub struct Store {
     dir: PathBuf,
     pub progress: Progress,
+    /// The file's modification time after this store last read or wrote it.
+    seen: Option<SystemTime>,
 }
 
 impl Store {
@@ -71,6 +80,7 @@ impl Store {
             Self {
                 dir: dir.to_owned(),
                 progress,
+                seen: modified(&path),
             },
             quarantined,
         ))
@@ -99,14 +109,45 @@ impl Store {
     }
 
     /// Writes the current progress atomically. Call after every change that matters.
-    pub fn save(&self) -> Result<()> {
+    /// If another process wrote the file since this store last touched it, its exercise
+    /// records are merged in first (see the module doc).
+    pub fn save(&mut self) -> Result<()> {
+        let path = self.path();
+        if let Some(now) = modified(&path)
+            && self.seen != Some(now)
+        {
+            self.merge_from_disk(&path)?;
+        }
         let envelope = Envelope {
             version: SCHEMA_VERSION,
             progress: self.progress.clone(),
         };
         let text = ron::ser::to_string_pretty(&envelope, ron::ser::PrettyConfig::default())
             .context("cannot serialise progress")?;
-        write_atomically(&self.path(), text.as_bytes())
+        write_atomically(&path, text.as_bytes())?;
+        self.seen = modified(&path);
+        Ok(())
+    }
+
+    /// Folds the exercise records of the file another process wrote into this store's.
+    /// A file that no longer parses is moved aside, as at start-up, rather than lost.
+    fn merge_from_disk(&mut self, path: &Path) -> Result<()> {
+        let text = match fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        match parse(&text) {
+            Ok(theirs) => {
+                self.progress.exercises.merge(&theirs.exercises);
+                tracing::info!("progress file changed by another process; exercise records merged");
+            }
+            Err(reason) => {
+                let copy = quarantine(path)?;
+                tracing::warn!(copy = %copy.display(), %reason, "progress file changed and unreadable; moved aside");
+            }
+        }
+        Ok(())
     }
 }
 
@@ -120,6 +161,10 @@ fn parse(text: &str) -> Result<Progress, String> {
         );
     }
     Ok(envelope.progress)
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
 /// Moves an unreadable file to `<name>.corrupt-<UTC timestamp>` beside it.
@@ -171,6 +216,56 @@ mod tests {
         assert!(q.is_none());
         assert_eq!(again.progress.settings.last_screen, "Exercises");
         assert!(again.progress.lessons.read.contains("pack/section"));
+    }
+
+    #[test]
+    fn a_save_keeps_the_checks_another_process_recorded_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut app, _) = Store::open(dir.path()).unwrap();
+        app.save().unwrap();
+        // `workbook check` runs while the app is open.
+        let (mut cli, _) = Store::open(dir.path()).unwrap();
+        cli.progress.exercises.record_mut("last-ticket").passed = true;
+        cli.progress.exercises.record_mut("last-ticket").checks = 1;
+        // Make sure the file's time moves even on a coarse clock.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        cli.save().unwrap();
+        // The app goes on with its own changes and saves.
+        app.progress.lessons.read.insert("pack/section".into());
+        app.progress.exercises.record_mut("validated-amount").checks = 3;
+        app.save().unwrap();
+
+        let progress = Store::read_progress(dir.path()).unwrap();
+        assert!(progress.lessons.read.contains("pack/section"));
+        assert!(progress.exercises.record("last-ticket").passed);
+        assert_eq!(progress.exercises.record("validated-amount").checks, 3);
+        // With nothing changed behind it, a save merges nothing and keeps its own view.
+        app.progress.lessons.read.clear();
+        app.save().unwrap();
+        assert!(
+            Store::read_progress(dir.path())
+                .unwrap()
+                .lessons
+                .read
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_file_that_turned_unreadable_is_moved_aside_before_a_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, _) = Store::open(dir.path()).unwrap();
+        store.save().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(dir.path().join(FILE_NAME), "(version: 1, progress: (oops").unwrap();
+        store.save().unwrap();
+        let copies: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+            .collect();
+        assert_eq!(copies.len(), 1);
+        assert!(Store::read_progress(dir.path()).is_ok());
     }
 
     #[test]
