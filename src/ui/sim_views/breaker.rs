@@ -4,8 +4,8 @@
 
 use crate::app::Shared;
 use crate::sim::breaker::{
-    BreakerConfig, BreakerSystem, CallerConfig, DependencyConfig, Fault, ScheduledFault, State,
-    SystemConfig, Transition, WindowType,
+    BreakerConfig, BreakerSystem, CallerConfig, DependencyConfig, Fault, ScheduledFault, Snapshot,
+    State, SystemConfig, Transition, WindowType,
 };
 use crate::sim::engine::SimTime;
 use crate::ui::theme::{self, Semantic};
@@ -346,19 +346,8 @@ impl BreakerView {
                 .collect();
             slot_grid_ui(ui, &outcomes, 25);
         } else if let Some(w) = breaker.time_window() {
-            let buckets: Vec<_> = w.buckets().collect();
-            ui.label(format!(
-                "{} one-second buckets: {}",
-                w.seconds(),
-                buckets
-                    .iter()
-                    .rev()
-                    .take(6)
-                    .map(|(_, s)| format!("{}/{}", s.failed, s.calls))
-                    .collect::<Vec<_>>()
-                    .join(" · ")
-            ))
-            .on_hover_text("failed/total per second, newest first");
+            let buckets: Vec<(u64, Snapshot)> = w.buckets().collect();
+            time_window_ui(ui, &buckets);
         } else {
             ui.weak(format!("{state}: no window is kept"));
         }
@@ -368,7 +357,11 @@ impl BreakerView {
             swatch_ui(ui, Semantic::Slow, "slow success");
         });
         let minimum = breaker.minimum_calls();
-        let calls = breaker.count_window().map_or(0, |w| w.outcomes().count());
+        let calls = match (breaker.count_window(), breaker.time_window()) {
+            (Some(w), _) => w.outcomes().count(),
+            (_, Some(w)) => w.buckets().map(|(_, s)| s.calls as usize).sum(),
+            _ => 0,
+        };
         let text = match rates {
             Some((f, s)) => format!(
                 "Failure rate {f:.1} % (trips at ≥ {:.0} %) · slow-call rate {s:.1} % (≥ {:.0} %)",
@@ -761,4 +754,71 @@ impl BreakerView {
 
 fn t_since(now: f64, then: f64) -> f32 {
     (now - then).max(0.0) as f32
+}
+
+/// A time-based window as one column per second, oldest on the left: its height is the
+/// number of calls that second, split into failures, slow successes and successes.
+fn time_window_ui(ui: &mut egui::Ui, buckets: &[(u64, Snapshot)]) {
+    const HEIGHT: f32 = 44.0;
+    const GAP: f32 = 2.0;
+    let dark = ui.visuals().dark_mode;
+    let n = buckets.len().max(1) as f32;
+    let column = ((ui.available_width().min(420.0) + GAP) / n - GAP).clamp(3.0, 24.0);
+    let size = egui::vec2(n * (column + GAP) - GAP, HEIGHT);
+    let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    let most = buckets
+        .iter()
+        .map(|(_, s)| s.calls)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f32;
+    for (i, (_, s)) in buckets.iter().enumerate() {
+        let x = rect.min.x + i as f32 * (column + GAP);
+        let outline = egui::Rect::from_min_max(
+            egui::pos2(x, rect.min.y),
+            egui::pos2(x + column, rect.max.y),
+        );
+        painter.rect_stroke(
+            outline,
+            2.0,
+            egui::Stroke::new(1.0, Semantic::Neutral.color(dark)),
+            egui::StrokeKind::Inside,
+        );
+        // A call can be both failed and slow; it is drawn once, as a failure.
+        let slow_ok = s.slow.min(s.calls - s.failed);
+        let mut bottom = rect.max.y;
+        for (count, meaning) in [
+            (s.failed, Semantic::Failing),
+            (slow_ok, Semantic::Slow),
+            (s.calls - s.failed - slow_ok, Semantic::Healthy),
+        ] {
+            let h = HEIGHT * count as f32 / most;
+            if h > 0.0 {
+                let r = egui::Rect::from_min_max(
+                    egui::pos2(x, bottom - h),
+                    egui::pos2(x + column, bottom),
+                );
+                painter.rect_filled(r, 0.0, meaning.color(dark));
+                bottom -= h;
+            }
+        }
+    }
+    let hover = buckets
+        .iter()
+        .rev()
+        .take(5)
+        .map(|(second, s)| {
+            format!(
+                "{second} s: {} calls, {} failed, {} slow",
+                s.calls, s.failed, s.slow
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    response.on_hover_text(format!("Newest seconds first:\n{hover}"));
+    ui.weak(format!(
+        "{} one-second buckets, oldest left; a bar's height is that second's calls",
+        buckets.len()
+    ));
 }

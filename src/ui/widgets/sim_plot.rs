@@ -69,6 +69,10 @@ pub fn time_plot_ui(
         .y_axis_label(y_unit)
         .include_y(0.0)
         .include_y(1.0)
+        // Before any data the plots would each pick their own empty range; start them
+        // all on the first ten seconds.
+        .include_x(0.0)
+        .include_x(10.0)
         .link_axis(egui::Id::unique(link), [true, false])
         .allow_zoom(false)
         .allow_drag(false)
