@@ -39,3 +39,20 @@ fn both_views_draw_at_the_small_window_size() {
     h.get_by_label("Reports get slow").click();
     h.run_steps(2);
 }
+
+#[test]
+fn a_time_based_window_is_drawn_per_second() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Tall enough that the settings below the plots are on screen.
+    let mut h = harness(dir.path(), egui::vec2(1280.0, 2400.0));
+    h.get_by_label("Breaker settings (resilience4j names in tooltips)")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("last N seconds").click();
+    h.run_steps(2);
+    for _ in 0..5 {
+        h.get_by_label("⏭ Step").click();
+        h.run_steps(1);
+    }
+    h.get_by_label("20 one-second buckets, oldest left; a bar's height is that second's calls");
+}
