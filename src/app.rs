@@ -81,6 +81,9 @@ pub struct Shared {
     pub nav: Option<Nav>,
     /// The last failed save, shown in a banner until the next save succeeds.
     pub save_error: Option<String>,
+    /// An unreadable progress file that was moved aside, shown in a banner until
+    /// dismissed: found at start, or written by another process while the app ran.
+    pub quarantined: Option<Quarantined>,
 }
 
 impl Shared {
@@ -88,7 +91,12 @@ impl Shared {
     /// progress is kept, and the next save tries again.
     pub fn save(&mut self) {
         match self.store.save() {
-            Ok(()) => self.save_error = None,
+            Ok(quarantined) => {
+                self.save_error = None;
+                if quarantined.is_some() {
+                    self.quarantined = quarantined;
+                }
+            }
             Err(e) => {
                 tracing::error!(error = %format!("{e:#}"), "saving progress failed");
                 self.save_error = Some(format!("{e:#}"));
@@ -107,7 +115,6 @@ pub struct AppConfig {
 pub struct WorkbookApp {
     shared: Shared,
     screen: Screen,
-    quarantined: Option<Quarantined>,
     lesson: ui::lesson::LessonScreen,
     postmortem: ui::postmortem::PostMortemScreen,
     flashcards: ui::flashcards::FlashcardsScreen,
@@ -159,9 +166,9 @@ impl WorkbookApp {
                 runtime: runtime.handle().clone(),
                 nav: None,
                 save_error: None,
+                quarantined,
             },
             screen,
-            quarantined,
             lesson: Default::default(),
             postmortem: Default::default(),
             flashcards,
@@ -184,6 +191,7 @@ impl WorkbookApp {
 
     /// Draws one frame. Separate from `eframe::App` so tests can drive it headless.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        let banners_before = self.banner_state();
         self.apply_theme(ui.ctx());
         self.reload_content_if_changed();
         self.shortcuts(ui);
@@ -202,6 +210,18 @@ impl WorkbookApp {
         if let Some(nav) = self.shared.nav.take() {
             self.navigate(nav);
         }
+        // A save during this frame may have come after the banners were drawn.
+        if self.banner_state() != banners_before {
+            ui.ctx().request_repaint();
+        }
+    }
+
+    /// What the save banners show: a failed save, a progress file moved aside.
+    fn banner_state(&self) -> (bool, bool) {
+        (
+            self.shared.save_error.is_some(),
+            self.shared.quarantined.is_some(),
+        )
     }
 
     fn navigation_ui(&mut self, ui: &mut egui::Ui) {
@@ -259,11 +279,16 @@ impl WorkbookApp {
 
     fn banners_ui(&mut self, ui: &mut egui::Ui) {
         let mut messages: Vec<(Semantic, String)> = Vec::new();
-        if let Some(q) = &self.quarantined {
+        if let Some(q) = &self.shared.quarantined {
+            let then = if q.at_start {
+                "you are starting fresh"
+            } else {
+                "another program had written it while the app ran; your progress here was saved in its place"
+            };
             messages.push((
                 Semantic::Waiting,
                 format!(
-                    "Your progress file could not be read ({}). It was kept as {} and you are starting fresh; nothing was deleted.",
+                    "Your progress file could not be read ({}). It was kept as {} and {then}; nothing was deleted.",
                     q.reason,
                     q.copy.display()
                 ),
@@ -296,12 +321,12 @@ impl WorkbookApp {
                     ui.label(text);
                 });
             }
-            if self.quarantined.is_some() && ui.small_button("Dismiss").clicked() {
+            if self.shared.quarantined.is_some() && ui.small_button("Dismiss").clicked() {
                 dismiss = true;
             }
         });
         if dismiss {
-            self.quarantined = None;
+            self.shared.quarantined = None;
         }
     }
 

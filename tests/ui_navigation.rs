@@ -49,3 +49,29 @@ fn last_screen_is_remembered_between_runs() {
     let harness = harness(dir.path());
     assert_eq!(harness.state().as_ref().unwrap().screen(), Screen::Progress);
 }
+
+#[test]
+fn a_progress_file_spoiled_by_another_program_is_kept_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.get_by_label("Lesson").click();
+    harness.run_ok();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(dir.path().join("progress.ron"), "(version: 1, oops").unwrap();
+    // Any save notices the change.
+    harness.get_by_label("Mark as read").click_accesskit();
+    harness.run_ok();
+    // A label's text is its accesskit value.
+    let banner = harness.get_by_label_contains("Your progress file could not be read");
+    let text = banner.value().unwrap_or_default();
+    assert!(text.contains("another program had written it"), "{text}");
+    let kept = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+        .expect("a copy is kept");
+    assert_eq!(
+        std::fs::read_to_string(kept.path()).unwrap(),
+        "(version: 1, oops"
+    );
+}

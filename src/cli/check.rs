@@ -100,16 +100,17 @@ fn record_check(data_dir: &std::path::Path, id: &str, report: &Report) {
     if report.cached {
         return;
     }
-    let recorded = Store::open(data_dir).and_then(|(mut store, quarantined)| {
-        if let Some(q) = quarantined {
+    let recorded = Store::open(data_dir).and_then(|(mut store, at_open)| {
+        store.progress.exercises.note_check(id, report);
+        let at_save = store.save()?;
+        for q in at_open.iter().chain(&at_save) {
             eprintln!(
-                "note: your progress file could not be read; it was moved to {} ({}) and a new one started",
-                q.copy.display(),
-                q.reason
+                "note: your progress file could not be read ({}); it was kept as {} and a new one written",
+                q.reason,
+                q.copy.display()
             );
         }
-        store.progress.exercises.note_check(id, report);
-        store.save()
+        Ok(())
     });
     if let Err(e) = recorded {
         eprintln!("warning: the check was not recorded in your progress: {e:#}");

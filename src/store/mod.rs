@@ -44,6 +44,9 @@ pub struct Quarantined {
     pub copy: PathBuf,
     /// Why it could not be read.
     pub reason: String,
+    /// Found when the store was opened (the app starts fresh), rather than at a save,
+    /// where another process had written it (the app's progress is saved in its place).
+    pub at_start: bool,
 }
 
 /// Progress plus where it lives.
@@ -63,18 +66,13 @@ impl Store {
             .with_context(|| format!("cannot create the data dir {}", dir.display()))?;
         let path = dir.join(FILE_NAME);
         let mut quarantined = None;
-        let progress = match fs::read_to_string(&path) {
-            Ok(text) => match parse(&text) {
-                Ok(progress) => progress,
-                Err(reason) => {
-                    let copy = quarantine(&path)?;
-                    tracing::warn!(copy = %copy.display(), %reason, "progress file unreadable; moved aside");
-                    quarantined = Some(Quarantined { copy, reason });
-                    Progress::default()
-                }
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Progress::default(),
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        let progress = match read_if_exists(&path)?.map(|text| parse(&text)) {
+            None => Progress::default(),
+            Some(Ok(progress)) => progress,
+            Some(Err(reason)) => {
+                quarantined = Some(move_aside(&path, reason, true)?);
+                Progress::default()
+            }
         };
         Ok((
             Self {
@@ -91,12 +89,11 @@ impl Store {
     /// left where it is).
     pub fn read_progress(dir: &Path) -> Result<Progress> {
         let path = dir.join(FILE_NAME);
-        match fs::read_to_string(&path) {
-            Ok(text) => {
+        match read_if_exists(&path)? {
+            None => Ok(Progress::default()),
+            Some(text) => {
                 parse(&text).map_err(|reason| anyhow::anyhow!("{}: {reason}", path.display()))
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Progress::default()),
-            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
         }
     }
 
@@ -110,13 +107,15 @@ impl Store {
 
     /// Writes the current progress atomically. Call after every change that matters.
     /// If another process wrote the file since this store last touched it, its exercise
-    /// records are merged in first (see the module doc).
-    pub fn save(&mut self) -> Result<()> {
+    /// records are merged in first (see the module doc); if what it wrote cannot be read,
+    /// it is moved aside and reported in the result, for the user to be told.
+    pub fn save(&mut self) -> Result<Option<Quarantined>> {
         let path = self.path();
+        let mut quarantined = None;
         if let Some(now) = modified(&path)
             && self.seen != Some(now)
         {
-            self.merge_from_disk(&path)?;
+            quarantined = self.merge_from_disk(&path)?;
         }
         let envelope = Envelope {
             version: SCHEMA_VERSION,
@@ -126,28 +125,23 @@ impl Store {
             .context("cannot serialise progress")?;
         write_atomically(&path, text.as_bytes())?;
         self.seen = modified(&path);
-        Ok(())
+        Ok(quarantined)
     }
 
     /// Folds the exercise records of the file another process wrote into this store's.
     /// A file that no longer parses is moved aside, as at start-up, rather than lost.
-    fn merge_from_disk(&mut self, path: &Path) -> Result<()> {
-        let text = match fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    fn merge_from_disk(&mut self, path: &Path) -> Result<Option<Quarantined>> {
+        let Some(text) = read_if_exists(path)? else {
+            return Ok(None);
         };
         match parse(&text) {
             Ok(theirs) => {
                 self.progress.exercises.merge(&theirs.exercises);
                 tracing::info!("progress file changed by another process; exercise records merged");
+                Ok(None)
             }
-            Err(reason) => {
-                let copy = quarantine(path)?;
-                tracing::warn!(copy = %copy.display(), %reason, "progress file changed and unreadable; moved aside");
-            }
+            Err(reason) => Ok(Some(move_aside(path, reason, false)?)),
         }
-        Ok(())
     }
 }
 
@@ -161,6 +155,26 @@ fn parse(text: &str) -> Result<Progress, String> {
         );
     }
     Ok(envelope.progress)
+}
+
+/// The file's text, or `None` if there is no file.
+fn read_if_exists(path: &Path) -> Result<Option<String>> {
+    match fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// Quarantines an unreadable progress file and says so in the log.
+fn move_aside(path: &Path, reason: String, at_start: bool) -> Result<Quarantined> {
+    let copy = quarantine(path)?;
+    tracing::warn!(copy = %copy.display(), %reason, "progress file unreadable; moved aside");
+    Ok(Quarantined {
+        copy,
+        reason,
+        at_start,
+    })
 }
 
 fn modified(path: &Path) -> Option<SystemTime> {
@@ -258,7 +272,8 @@ mod tests {
         store.save().unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
         fs::write(dir.path().join(FILE_NAME), "(version: 1, progress: (oops").unwrap();
-        store.save().unwrap();
+        let reported = store.save().unwrap().expect("the user is told");
+        assert!(!reported.at_start);
         let copies: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
             .filter_map(|e| e.ok())
