@@ -65,6 +65,8 @@ pub struct SrsSettings {
     /// Probability of recall at which a card comes back, 0.70 to 0.97.
     pub desired_retention: f64,
     pub new_per_day: u32,
+    /// Caps reviews and new cards together, reviews first, as Anki's v3 scheduler does
+    /// by default: on a heavy day no new cards are added to the pile.
     pub max_reviews_per_day: u32,
     /// Local hour at which a new learning day starts (Anki uses 4 am).
     pub day_start_hour: u32,

@@ -111,10 +111,14 @@ pub fn build(progress: &SrsProgress, cards: &[Card], now: DateTime<Utc>) -> Queu
         v.sort();
         v.into_iter().map(|(_, id)| id).collect()
     };
-    let review_room = (progress.settings.max_reviews_per_day as usize).saturating_sub(done.reviews);
-    let new_room = (progress.settings.new_per_day as usize).saturating_sub(done.new_introduced);
+    // The review limit counts new cards too, and reviews come first (Anki v3's default).
+    let limit_room = (progress.settings.max_reviews_per_day as usize)
+        .saturating_sub(done.reviews + done.new_introduced);
     let mut review = by_due(review);
-    review.truncate(review_room);
+    review.truncate(limit_room);
+    let new_room = (progress.settings.new_per_day as usize)
+        .saturating_sub(done.new_introduced)
+        .min(limit_room - review.len());
     new.truncate(new_room);
     Queue {
         learning: by_due(learning),
@@ -187,6 +191,26 @@ mod tests {
         assert_eq!(q.new.len(), 19);
         assert_eq!(q.new[0], "c2");
         assert_eq!(q.next(), Some("c1"));
+    }
+
+    #[test]
+    fn the_review_limit_also_caps_new_cards_reviews_first() {
+        let deck = cards(30);
+        let mut p = SrsProgress::default();
+        p.settings.day_start_hour = (chrono::Local::now().hour() + 12) % 24;
+        p.settings.max_reviews_per_day = 5;
+        let s = Scheduler::new(0.9, false).unwrap();
+        let t0 = Utc::now() - Duration::days(10);
+        // Three cards graduate to Review and are overdue now.
+        for id in ["c0", "c1", "c2"] {
+            p.answer(&s, id, Rating::Easy, t0).unwrap();
+        }
+        let q = build(&p, &deck, Utc::now());
+        assert_eq!(q.review.len(), 3);
+        assert_eq!(q.new.len(), 2, "5 in all, reviews first");
+        p.settings.max_reviews_per_day = 2;
+        let q = build(&p, &deck, Utc::now());
+        assert_eq!((q.review.len(), q.new.len()), (2, 0));
     }
 
     #[test]

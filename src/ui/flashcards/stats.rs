@@ -336,7 +336,10 @@ fn settings_ui(ui: &mut egui::Ui, s: &mut crate::srs::SrsSettings) -> bool {
         save |= ui.add(egui::DragValue::new(&mut s.new_per_day).range(0..=500)).changed();
         ui.end_row();
         ui.label("Maximum reviews per day");
-        save |= ui.add(egui::DragValue::new(&mut s.max_reviews_per_day).range(1..=9999)).changed();
+        save |= ui
+            .add(egui::DragValue::new(&mut s.max_reviews_per_day).range(1..=9999))
+            .on_hover_text("Counts new cards too, reviews first: on a heavy day no new cards are added.")
+            .changed();
         ui.end_row();
         ui.label("Next day starts at");
         save |= ui
