@@ -20,7 +20,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::breaker::{BreakerConfig, CircuitBreaker, State as BreakerState, WindowType};
-use super::engine::{EventQueue, Latency, Series, SimRng, SimTime};
+use super::engine::{
+    EventQueue, Latency, Series, SimRng, SimTime, first_non_positive, first_non_probability,
+};
 
 const MINUTE_MS: f64 = 60_000.0;
 
@@ -97,24 +99,20 @@ pub enum CheckoutError {
 
 impl CheckoutConfig {
     fn validate(&self) -> Result<(), CheckoutError> {
-        for (name, p) in [
+        if let Some((name, p)) = first_non_probability(&[
             ("gateway_failure", self.gateway_failure),
             ("duplicate_delivery", self.duplicate_delivery),
-        ] {
-            if !(0.0..=1.0).contains(&p) {
-                return Err(CheckoutError::Probability(name, p));
-            }
+        ]) {
+            return Err(CheckoutError::Probability(name, p));
         }
-        for (name, v) in [
+        if let Some((name, v)) = first_non_positive(&[
             ("orders_per_min", self.orders_per_min),
             ("run_min", self.run_min),
             ("call_timeout_ms", self.call_timeout_ms),
             ("retry_base_min", self.retry_base_min),
             ("retry_cap_min", self.retry_cap_min),
-        ] {
-            if v.is_nan() || v <= 0.0 {
-                return Err(CheckoutError::NotPositive(name, v));
-            }
+        ]) {
+            return Err(CheckoutError::NotPositive(name, v));
         }
         if self.outage_start_min < 0.0 || self.outage_min < 0.0 {
             return Err(CheckoutError::NotPositive("outage", self.outage_min));

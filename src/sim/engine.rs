@@ -142,6 +142,22 @@ impl<E> EventQueue<E> {
     }
 }
 
+/// For config checks: the first named value that is not a probability (0 to 1).
+pub fn first_non_probability(values: &[(&'static str, f64)]) -> Option<(&'static str, f64)> {
+    values
+        .iter()
+        .copied()
+        .find(|&(_, p)| !(0.0..=1.0).contains(&p))
+}
+
+/// For config checks: the first named value that is not a positive, finite number.
+pub fn first_non_positive(values: &[(&'static str, f64)]) -> Option<(&'static str, f64)> {
+    values
+        .iter()
+        .copied()
+        .find(|&(_, v)| !(v.is_finite() && v > 0.0))
+}
+
 /// The seeded random source every simulation uses.
 #[derive(Debug, Clone)]
 pub struct SimRng(rand_pcg::Pcg64);
@@ -322,6 +338,24 @@ pub fn percentile(values: &mut [f32], q: f64) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn config_checks_name_the_first_bad_value() {
+        assert_eq!(first_non_probability(&[("a", 0.0), ("b", 1.0)]), None);
+        assert_eq!(
+            first_non_probability(&[("a", 0.5), ("b", 1.5)]),
+            Some(("b", 1.5))
+        );
+        assert!(first_non_probability(&[("nan", f64::NAN)]).is_some());
+        assert_eq!(first_non_positive(&[("a", 0.1)]), None);
+        for bad in [0.0, -1.0, f64::INFINITY] {
+            assert_eq!(
+                first_non_positive(&[("a", 1.0), ("b", bad)]),
+                Some(("b", bad))
+            );
+        }
+        assert!(first_non_positive(&[("nan", f64::NAN)]).is_some());
+    }
 
     #[test]
     fn same_seed_gives_the_same_numbers() {

@@ -25,7 +25,9 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::engine::{EventQueue, Latency, Series, SimRng, SimTime};
+use super::engine::{
+    EventQueue, Latency, Series, SimRng, SimTime, first_non_positive, first_non_probability,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Design {
@@ -117,24 +119,20 @@ pub enum IdemError {
 
 impl IdemConfig {
     fn validate(&self) -> Result<(), IdemError> {
-        for (name, p) in [
+        if let Some((name, p)) = first_non_probability(&[
             ("drop_request", self.drop_request),
             ("drop_response", self.drop_response),
             ("key_reuse", self.key_reuse),
-        ] {
-            if !(0.0..=1.0).contains(&p) {
-                return Err(IdemError::Probability(name, p));
-            }
+        ]) {
+            return Err(IdemError::Probability(name, p));
         }
-        for (name, v) in [
+        if let Some((name, v)) = first_non_positive(&[
             ("arrival_mean_ms", self.arrival_mean_ms),
             ("timeout_ms", self.timeout_ms),
             ("retry_delay_ms", self.retry_delay_ms),
             ("key_ttl_ms", self.key_ttl_ms),
-        ] {
-            if v.is_nan() || v <= 0.0 {
-                return Err(IdemError::NotPositive(name, v));
-            }
+        ]) {
+            return Err(IdemError::NotPositive(name, v));
         }
         if !(1..=100_000).contains(&self.orders) || !(1..=10).contains(&self.max_attempts) {
             return Err(IdemError::Limits);
