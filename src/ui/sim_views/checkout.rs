@@ -3,11 +3,11 @@
 
 use egui_plot::{Legend, Line, Plot, Span};
 
-use super::idempotency::{Counter, counter_grid};
 use crate::app::Shared;
 use crate::sim::breaker::State as BreakerState;
 use crate::sim::checkout::{CheckoutConfig, CheckoutSim, Immediate, Order, OrderState};
 use crate::ui::theme::{self, Semantic};
+use crate::ui::widgets::counter_grid::{Counter, counter_grid, failing_if_any};
 use crate::ui::widgets::sim_controls::{SimAction, SimControls};
 
 /// The business timeline runs in minutes: at 1x, one virtual minute per real second.
@@ -230,13 +230,6 @@ impl CheckoutView {
 
     fn counters_ui(&self, ui: &mut egui::Ui) {
         let c = self.sim.counters();
-        let bad = |n: u32| {
-            if n > 0 {
-                Semantic::Failing
-            } else {
-                Semantic::Healthy
-            }
-        };
         let items: [Counter; 12] = [
             (
                 "orders",
@@ -265,13 +258,13 @@ impl CheckoutView {
             (
                 "failed, customer told",
                 c.failed,
-                bad(c.failed),
+                failing_if_any(c.failed),
                 "Out of tries: marked failed and emailed",
             ),
             (
                 "checkout errors",
                 c.checkout_errors,
-                bad(c.checkout_errors),
+                failing_if_any(c.checkout_errors),
                 "Synchronous checkout: the customer saw an error",
             ),
             (
@@ -307,7 +300,7 @@ impl CheckoutView {
             (
                 "double charges",
                 c.double_charges,
-                bad(c.double_charges),
+                failing_if_any(c.double_charges),
                 "Orders charged more than once",
             ),
         ];

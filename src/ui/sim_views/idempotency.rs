@@ -9,6 +9,7 @@ use crate::sim::idempotency::{
 };
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::choice::choice_ui;
+use crate::ui::widgets::counter_grid::{Counter, counter_grid, failing_if_any};
 use crate::ui::widgets::sim_controls::{SimAction, SimControls};
 
 /// Drop rates the sweep plot covers (each way).
@@ -202,13 +203,6 @@ impl IdempotencyView {
             )
         };
         ui.label(status);
-        let bad = |n: u32| {
-            if n > 0 {
-                Semantic::Failing
-            } else {
-                Semantic::Healthy
-            }
-        };
         let items: [Counter; 12] = [
             (
                 "charges",
@@ -219,13 +213,13 @@ impl IdempotencyView {
             (
                 "duplicate charges",
                 c.duplicate_charges,
-                bad(c.duplicate_charges),
+                failing_if_any(c.duplicate_charges),
                 "Charges beyond the first for an order",
             ),
             (
                 "told paid, never charged",
                 c.paid_without_charge,
-                bad(c.paid_without_charge),
+                failing_if_any(c.paid_without_charge),
                 "A replay of another order's stored answer",
             ),
             (
@@ -452,30 +446,6 @@ fn percent(ui: &mut egui::Ui, label: &str, p: &mut f64, max: f64) {
     )
     .labelled_by(label.id);
     *p = pct / 100.0;
-}
-
-/// One counter: its value, its name, the colour of its meaning and a hover explanation.
-pub(crate) type Counter<'a> = (&'a str, u32, Semantic, &'a str);
-
-/// Counters in as many columns as fit the width (shared with the checkout view).
-pub(crate) fn counter_grid(ui: &mut egui::Ui, id: &str, items: &[Counter<'_>]) {
-    let per_row = ((ui.available_width() / 240.0).floor() as usize).clamp(1, 4);
-    egui::Grid::new(id)
-        .num_columns(per_row * 2)
-        .spacing(egui::vec2(theme::SPACE_M, theme::SPACE_XS))
-        .show(ui, |ui| {
-            for (i, (name, value, meaning, hint)) in items.iter().enumerate() {
-                ui.label(
-                    egui::RichText::new(value.to_string())
-                        .strong()
-                        .color(meaning.in_ui(ui)),
-                );
-                ui.label(*name).on_hover_text(*hint);
-                if i % per_row == per_row - 1 {
-                    ui.end_row();
-                }
-            }
-        });
 }
 
 /// Height of one line of small text in a list, spacing included.

@@ -2,6 +2,7 @@
 
 pub mod breaker_diagram;
 pub mod choice;
+pub mod counter_grid;
 pub mod setting_rows;
 pub mod sim_controls;
 pub mod sim_plot;
