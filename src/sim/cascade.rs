@@ -1236,16 +1236,6 @@ mod tests {
         sim
     }
 
-    fn mean_between(series: &Series, from: f64, to: f64) -> f64 {
-        let v: Vec<f64> = series
-            .points()
-            .iter()
-            .filter(|p| p[0] > from && p[0] <= to)
-            .map(|p| p[1])
-            .collect();
-        v.iter().sum::<f64>() / v.len().max(1) as f64
-    }
-
     #[test]
     fn before_the_fault_every_preset_serves_full_pages() {
         for preset in Preset::ALL {
@@ -1265,10 +1255,10 @@ mod tests {
         let sim = run(Preset::NoTimeouts, 40.0);
         let s = sim.series();
         // Every thread is held by a page waiting on a 20 s query.
-        assert!(mean_between(&s.app_busy, 15.0, 40.0) >= 11.9);
-        assert!(mean_between(&s.app_queue, 15.0, 40.0) > 50.0);
+        assert!(s.app_busy.mean_between(15.0, 40.0) >= 11.9);
+        assert!(s.app_queue.mean_between(15.0, 40.0) > 50.0);
         // Browser success, among pages that ended, collapses.
-        assert!(mean_between(&s.tiers[0].success_pct, 20.0, 40.0) < 10.0);
+        assert!(s.tiers[0].success_pct.mean_between(20.0, 40.0) < 10.0);
     }
 
     #[test]
@@ -1287,7 +1277,7 @@ mod tests {
             .fold(0.0, f64::max);
         assert!(longest > 4_000.0, "{longest}");
         assert!(sim.counters().db_wasted_ms > 0.0);
-        assert!(mean_between(&sim.series().db_wasted, 15.0, 30.0) > 1.0);
+        assert!(sim.series().db_wasted.mean_between(15.0, 30.0) > 1.0);
     }
 
     #[test]
@@ -1301,7 +1291,7 @@ mod tests {
             c.bulkhead_rejected > 0,
             "the analytics pool fills and sheds"
         );
-        assert!(mean_between(&sim.series().app_busy, 15.0, 24.0) < 11.5);
+        assert!(sim.series().app_busy.mean_between(15.0, 24.0) < 11.5);
     }
 
     #[test]
@@ -1318,7 +1308,7 @@ mod tests {
             // Without propagation pages that waited past the balancer's deadline are
             // still built: minutes of thread time for nobody.
             assert!(f.app_wasted_ms > 100_000.0, "{f:?}");
-            assert!(mean_between(&fixed.series().app_wasted, 27.0, 40.0) > 1.0);
+            assert!(fixed.series().app_wasted.mean_between(27.0, 40.0) > 1.0);
             // With it they are dropped, and far fewer pages fail.
             assert_eq!(p.app_wasted_ms, 0.0);
             assert!(

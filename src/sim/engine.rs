@@ -303,6 +303,17 @@ impl Series {
         self.points.push([t, value]);
     }
 
+    /// Mean value of the points with `from < t <= to` (0 when there are none), for tests
+    /// that ask how a run behaved over a stretch of time.
+    pub fn mean_between(&self, from: f64, to: f64) -> f64 {
+        let (sum, n) = self
+            .points
+            .iter()
+            .filter(|p| p[0] > from && p[0] <= to)
+            .fold((0.0, 0usize), |(sum, n), p| (sum + p[1], n + 1));
+        sum / n.max(1) as f64
+    }
+
     pub fn points(&self) -> &[[f64; 2]] {
         &self.points
     }

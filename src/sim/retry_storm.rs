@@ -498,17 +498,6 @@ mod tests {
         sim
     }
 
-    /// Mean of a series over [from, to) seconds.
-    fn mean(series: &Series, from: f64, to: f64) -> f64 {
-        let pts: Vec<f64> = series
-            .points()
-            .iter()
-            .filter(|p| p[0] > from && p[0] <= to)
-            .map(|p| p[1])
-            .collect();
-        pts.iter().sum::<f64>() / pts.len().max(1) as f64
-    }
-
     #[test]
     fn without_an_outage_the_demand_is_served() {
         let config = StormConfig {
@@ -517,8 +506,8 @@ mod tests {
         };
         let sim = run(config, 30.0);
         let s = sim.series();
-        assert!(mean(&s.success_pct, 2.0, 30.0) > 99.0);
-        assert!(mean(&s.retries, 2.0, 30.0) < 2.0);
+        assert!(s.success_pct.mean_between(2.0, 30.0) > 99.0);
+        assert!(s.retries.mean_between(2.0, 30.0) < 2.0);
     }
 
     #[test]
@@ -527,12 +516,12 @@ mod tests {
         let s = sim.series();
         let c = sim.config();
         // During the outage each request is tried up to four times.
-        assert!(mean(&s.offered, 12.0, 20.0) > 2.5 * c.demand_per_sec);
+        assert!(s.offered.mean_between(12.0, 20.0) > 2.5 * c.demand_per_sec);
         // Long after the server is back, the load is still above its capacity and almost
         // nothing succeeds, while the server is saturated doing wasted work.
-        assert!(mean(&s.offered, 40.0, 60.0) > c.capacity_per_sec());
-        assert!(mean(&s.success_pct, 40.0, 60.0) < 20.0);
-        assert!(mean(&s.wasted, 40.0, 60.0) > 0.5 * c.capacity_per_sec());
+        assert!(s.offered.mean_between(40.0, 60.0) > c.capacity_per_sec());
+        assert!(s.success_pct.mean_between(40.0, 60.0) < 20.0);
+        assert!(s.wasted.mean_between(40.0, 60.0) > 0.5 * c.capacity_per_sec());
     }
 
     #[test]
@@ -541,8 +530,8 @@ mod tests {
         let s = sim.series();
         let c = sim.config();
         let cap = c.demand_per_sec + c.budget.map_or(0.0, |b| b.per_sec);
-        assert!(mean(&s.offered, 12.0, 20.0) < cap * 1.15);
-        assert!(mean(&s.success_pct, 30.0, 60.0) > 97.0);
+        assert!(s.offered.mean_between(12.0, 20.0) < cap * 1.15);
+        assert!(s.success_pct.mean_between(30.0, 60.0) > 97.0);
         assert!(sim.totals().budget_denied > 0);
     }
 
