@@ -155,7 +155,7 @@ impl BackoffView {
             .legend(sim_plot::compact_legend(egui_plot::Corner::LeftTop))
             .y_axis_label("sleep (ms)")
             .y_grid_spacer(egui_plot::log_grid_spacer(10))
-            .y_axis_formatter(|mark, _| format_ms(10f64.powf(mark.value)))
+            .y_axis_formatter(|mark, _| sim_plot::ms_label(10f64.powf(mark.value)))
             .include_y(0.0)
             .include_y(CAP_MS.log10() + 0.1)
             // Room on the left for the legend, away from the dots.
@@ -469,17 +469,6 @@ impl BackoffView {
                 expo.mean_time_ms / 1000.0
             ));
         }
-    }
-}
-
-/// A tick label in ms: whole numbers, with a thousands separator feel kept short.
-fn format_ms(ms: f64) -> String {
-    if ms >= 1000.0 {
-        format!("{:.0} s", ms / 1000.0)
-    } else if ms >= 1.0 {
-        format!("{ms:.0} ms")
-    } else {
-        String::new()
     }
 }
 

@@ -3,7 +3,7 @@
 //! learner finds the slow layer the way an engineer would.
 
 use egui::{Align2, Color32, FontId, RichText, Sense, Stroke, StrokeKind, vec2};
-use egui_plot::{Bar, BarChart, Line, Plot, Span};
+use egui_plot::{Bar, BarChart, Plot, Span};
 
 use crate::app::Shared;
 use crate::sim::cascade::{
@@ -475,22 +475,11 @@ fn layers_ui(ui: &mut egui::Ui, sim: &CascadeSim) {
     let s = sim.series();
     let link = ui.scope_id().with("cascade-link");
     let plot = |id: &str, y_label: &str| {
-        Plot::new(id)
+        sim_plot::run_plot(id, link, y_label, RUN_SECS, egui_plot::Corner::LeftTop)
             .height(PLOT_HEIGHT)
-            .legend(sim_plot::compact_legend(egui_plot::Corner::LeftTop))
-            .x_axis_label("time (s)")
-            .y_axis_label(y_label.to_owned())
-            .include_x(0.0)
-            .include_x(RUN_SECS)
-            .include_y(0.0)
-            .allow_scroll(false)
-            .link_axis(link, [true, false])
-            .link_cursor(link, [true, false])
     };
     let line = |name: &str, points: &[[f64; 2]], semantic: Semantic| {
-        Line::new(name.to_owned(), points.to_vec())
-            .color(semantic.color(dark))
-            .width(1.8)
+        sim_plot::run_line(name, points, semantic.color(dark))
     };
     let c = sim.config();
     ui.label(RichText::new("Threads and connections").strong());
@@ -558,7 +547,7 @@ fn layers_ui(ui: &mut egui::Ui, sim: &CascadeSim) {
     ui.label("Mean duration of the requests a layer finished in each half second (log scale).");
     plot("cascade-latency", "duration")
         .y_grid_spacer(egui_plot::log_grid_spacer(10))
-        .y_axis_formatter(|mark, _| format_duration(10f64.powf(mark.value)))
+        .y_axis_formatter(|mark, _| sim_plot::ms_label(10f64.powf(mark.value)))
         .include_y(5.0)
         .show(ui, |p| {
             fault_spans(p, sim, dark);
@@ -572,16 +561,6 @@ fn layers_ui(ui: &mut egui::Ui, sim: &CascadeSim) {
                 p.line(line(name, &points, tier_semantic(tier)));
             }
         });
-}
-
-fn format_duration(ms: f64) -> String {
-    if ms >= 1000.0 {
-        format!("{:.0} s", ms / 1000.0)
-    } else if ms >= 1.0 {
-        format!("{ms:.0} ms")
-    } else {
-        String::new()
-    }
 }
 
 fn metrics_ui(ui: &mut egui::Ui, sim: &CascadeSim) {
@@ -638,15 +617,15 @@ fn histogram_ui(ui: &mut egui::Ui, sim: &CascadeSim, tier: usize) {
         .enumerate()
         .map(|(i, &n)| {
             let name = match HISTOGRAM_BOUNDS_MS.get(i) {
-                Some(&b) => format!("≤ {}", format_duration(b)),
-                None => format!("> {}", format_duration(HISTOGRAM_BOUNDS_MS[i - 1])),
+                Some(&b) => format!("≤ {}", sim_plot::ms_label(b)),
+                None => format!("> {}", sim_plot::ms_label(HISTOGRAM_BOUNDS_MS[i - 1])),
             };
             Bar::new(i as f64, n as f64).name(name).width(0.8)
         })
         .collect();
     let labels: Vec<String> = (0..counts.len())
         .map(|i| match HISTOGRAM_BOUNDS_MS.get(i) {
-            Some(&b) => format!("≤{}", format_duration(b)),
+            Some(&b) => format!("≤{}", sim_plot::ms_label(b)),
             None => ">30 s".to_owned(),
         })
         .collect();

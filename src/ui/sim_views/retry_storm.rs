@@ -2,8 +2,8 @@
 //! retries and once with a retry budget (a token bucket), so the learner sees retries
 //! multiply the load and the budget cap it.
 
-use egui::{Color32, RichText};
-use egui_plot::{HLine, Line, Plot, Span};
+use egui::RichText;
+use egui_plot::{HLine, Span};
 
 use crate::app::Shared;
 use crate::sim::backoff::Algorithm;
@@ -207,17 +207,7 @@ impl RetryStormView {
         });
         let link = ui.scope_id().with("storm-link");
         let plot = |id: &str, y_label: &str, legend: egui_plot::Corner| {
-            Plot::new(id)
-                .height(PLOT_HEIGHT)
-                .legend(sim_plot::compact_legend(legend))
-                .x_axis_label("time (s)")
-                .y_axis_label(y_label.to_owned())
-                .include_x(0.0)
-                .include_x(RUN_SECS)
-                .include_y(0.0)
-                .allow_scroll(false)
-                .link_axis(link, [true, false])
-                .link_cursor(link, [true, false])
+            sim_plot::run_plot(id, link, y_label, RUN_SECS, legend).height(PLOT_HEIGHT)
         };
         ui.label(RichText::new("Load reaching the server").strong());
         // Head room above the lines keeps the legend (top left) off them.
@@ -238,13 +228,21 @@ impl RetryStormView {
             if let Some(span) = outage.clone() {
                 p.span(span);
             }
-            p.line(line("plain retries", plain.series().offered.points(), bad));
-            p.line(line(
+            p.line(sim_plot::run_line(
+                "plain retries",
+                plain.series().offered.points(),
+                bad,
+            ));
+            p.line(sim_plot::run_line(
                 "with budget",
                 budgeted.series().offered.points(),
                 good,
             ));
-            p.line(line("new requests", plain.series().fresh.points(), neutral));
+            p.line(sim_plot::run_line(
+                "new requests",
+                plain.series().fresh.points(),
+                neutral,
+            ));
             p.hline(
                 HLine::new("capacity", plain.config().capacity_per_sec())
                     .color(Semantic::Accent.color(dark))
@@ -262,12 +260,12 @@ impl RetryStormView {
             if let Some(span) = outage.clone() {
                 p.span(span);
             }
-            p.line(line(
+            p.line(sim_plot::run_line(
                 "plain retries",
                 plain.series().success_pct.points(),
                 bad,
             ));
-            p.line(line(
+            p.line(sim_plot::run_line(
                 "with budget",
                 budgeted.series().success_pct.points(),
                 good,
@@ -288,13 +286,17 @@ impl RetryStormView {
             if let Some(span) = outage.clone() {
                 p.span(span);
             }
-            p.line(line(
+            p.line(sim_plot::run_line(
                 "answered in time (plain)",
                 plain.series().goodput.points(),
                 Semantic::Accent.color(dark),
             ));
-            p.line(line("wasted (plain)", plain.series().wasted.points(), bad));
-            p.line(line(
+            p.line(sim_plot::run_line(
+                "wasted (plain)",
+                plain.series().wasted.points(),
+                bad,
+            ));
+            p.line(sim_plot::run_line(
                 "answered in time (budget)",
                 budgeted.series().goodput.points(),
                 good,
@@ -310,8 +312,12 @@ impl RetryStormView {
             if let Some(span) = outage.clone() {
                 p.span(span);
             }
-            p.line(line("queue (plain)", plain.series().queue.points(), bad));
-            p.line(line(
+            p.line(sim_plot::run_line(
+                "queue (plain)",
+                plain.series().queue.points(),
+                bad,
+            ));
+            p.line(sim_plot::run_line(
                 "queue (budget)",
                 budgeted.series().queue.points(),
                 good,
@@ -324,19 +330,13 @@ impl RetryStormView {
             if let Some(span) = outage {
                 p.span(span);
             }
-            p.line(line(
+            p.line(sim_plot::run_line(
                 "tokens left (budget)",
                 budgeted.series().tokens.points(),
                 Semantic::Waiting.color(dark),
             ));
         });
     }
-}
-
-fn line<'a>(name: &str, points: &[[f64; 2]], colour: Color32) -> Line<'a> {
-    Line::new(name.to_owned(), points.to_vec())
-        .color(colour)
-        .width(1.8)
 }
 
 fn totals_ui(ui: &mut egui::Ui, sim: &StormSim) {

@@ -6,6 +6,45 @@ use egui_plot::{HLine, Legend, Line, LineStyle, Plot, PlotPoints};
 
 use crate::ui::theme::Semantic;
 
+/// A plot over a run of `run_secs` virtual seconds whose x axis and cursor move with the
+/// other plots of `link`, so events line up down the page. Callers add spans and lines.
+pub fn run_plot(
+    id: &str,
+    link: egui::Id,
+    y_label: &str,
+    run_secs: f64,
+    legend: egui_plot::Corner,
+) -> Plot<'static> {
+    Plot::new(id)
+        .legend(compact_legend(legend))
+        .x_axis_label("time (s)")
+        .y_axis_label(y_label.to_owned())
+        .include_x(0.0)
+        .include_x(run_secs)
+        .include_y(0.0)
+        .allow_scroll(false)
+        .link_axis(link, [true, false])
+        .link_cursor(link, [true, false])
+}
+
+/// A line of a run plot.
+pub fn run_line(name: &str, points: &[[f64; 2]], colour: egui::Color32) -> Line<'static> {
+    Line::new(name.to_owned(), points.to_vec())
+        .color(colour)
+        .width(1.8)
+}
+
+/// A duration in ms as a short label ("250 ms", "2 s"); empty below 1 ms.
+pub fn ms_label(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{:.0} s", ms / 1000.0)
+    } else if ms >= 1.0 {
+        format!("{ms:.0} ms")
+    } else {
+        String::new()
+    }
+}
+
 /// A legend for plots with many entries in a short frame: small text, in the order drawn.
 pub fn compact_legend(corner: egui_plot::Corner) -> Legend {
     Legend::default()
