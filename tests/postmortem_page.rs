@@ -3,8 +3,8 @@
 //! only after an analysis of one's own.
 
 use egui_kittest::kittest::Queryable;
-use resilience_workbook::app::Screen;
 use resilience_workbook::content::postmortem::LESSON_INCIDENT;
+use resilience_workbook::ui::state::Screen;
 
 mod common;
 use common::harness;

@@ -5,9 +5,10 @@
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use resilience_workbook::app::{Screen, WorkbookApp};
+use resilience_workbook::app::WorkbookApp;
 use resilience_workbook::srs::State;
 use resilience_workbook::store::Store;
+use resilience_workbook::ui::state::Screen;
 
 mod common;
 use common::harness;

@@ -2,7 +2,7 @@
 //! keyboard or screen-reader user would find them.
 
 use egui_kittest::kittest::Queryable;
-use resilience_workbook::app::Screen;
+use resilience_workbook::ui::state::Screen;
 
 mod common;
 use common::harness;

@@ -11,5 +11,8 @@ pub mod cascade;
 pub mod checkout;
 pub mod engine;
 pub mod idempotency;
+pub mod progress;
 pub mod race;
 pub mod retry_storm;
+
+pub use progress::SimProgress;

@@ -14,6 +14,7 @@ pub struct Progress {
     pub cards: crate::srs::SrsProgress,
     pub exercises: crate::runner::ExerciseProgress,
     pub postmortems: crate::content::postmortem::PostMortems,
+    pub sims: crate::sim::SimProgress,
 }
 
 /// Light, dark, or whatever the system uses.

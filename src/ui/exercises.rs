@@ -11,13 +11,13 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use egui_code_editor::{CodeEditor, ColorTheme, Syntax};
 
 use super::theme::{self, Semantic};
-use crate::app::Shared;
 use crate::content::ContentSource;
 use crate::runner::report::{Diagnostic, Level, SourceFile};
 use crate::runner::{
     Catalog, Exercise, Phase, Report, Runner, SOLUTION_AFTER_FAILS, Status, TestResult, TestStatus,
     Verdict, load_catalog, workspace,
 };
+use crate::ui::state::Shared;
 
 const CHECK_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
 /// The editor saves this long after the last keystroke (and always before a check).

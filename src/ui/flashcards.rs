@@ -11,9 +11,9 @@ use egui::{Key, Modifiers, RichText};
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
 use super::theme::{self, Semantic};
-use crate::app::{Nav, Shared};
 use crate::content::{ContentSource, Library, SIMULATION_IDS};
 use crate::srs::{self, Card, CardKind, Deck, Rating, queue};
+use crate::ui::state::{Nav, Shared};
 
 /// Size of a card's question text.
 const CARD_TEXT_SIZE: f32 = 19.0;

@@ -5,9 +5,9 @@
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
 use super::theme::{self, Semantic};
-use crate::app::{Nav, Shared};
 use crate::content::lesson::{Block, image_uris};
 use crate::content::{LessonPack, Section};
+use crate::ui::state::{Nav, Shared};
 
 /// Links on a section that lead to other screens; `enabled` says whether the target exists.
 pub struct LinkTargets<'a> {

@@ -6,7 +6,7 @@
 //! [`take_internal_links`] removes the app's own links from those commands before the
 //! platform sees them (so no browser opens), and returns where they lead.
 
-use crate::app::{Nav, Screen};
+use crate::ui::state::{Nav, Screen};
 
 /// The scheme of links that stay inside the app.
 pub const SCHEME: &str = "workbook://";

@@ -10,6 +10,7 @@ pub mod postmortem;
 pub mod progress;
 pub mod sim_views;
 pub mod simulations;
+pub mod state;
 pub mod theme;
 pub mod widgets;
 

@@ -10,11 +10,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::theme::{self, Semantic};
-use crate::app::Shared;
 use crate::content::postmortem::{
     self, ActionItem, LESSON_INCIDENT, PostMortem, PostMortems, TimelineEntry, WHYS,
     export_markdown,
 };
+use crate::ui::state::Shared;
 
 /// Size of the form's part headings, between body text and the page title.
 const HEADING_SIZE: f32 = 19.0;

@@ -2,7 +2,7 @@
 //! land, exercises and cards).
 
 use super::theme::{self, Semantic};
-use crate::app::Shared;
+use crate::ui::state::Shared;
 
 #[derive(Debug, Default)]
 pub struct ProgressScreen;

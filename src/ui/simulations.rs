@@ -2,8 +2,8 @@
 
 use super::sim_views;
 use super::theme;
-use crate::app::Shared;
 use crate::content::SIMULATION_IDS;
+use crate::ui::state::Shared;
 
 struct Entry {
     id: &'static str,

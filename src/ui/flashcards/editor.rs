@@ -5,9 +5,9 @@ use chrono::Utc;
 use egui::RichText;
 
 use super::interval_label;
-use crate::app::Shared;
 use crate::srs::deck::{CardEdit, check_card};
 use crate::srs::{Card, CardKind, CardSource, Deck, SrsProgress, State};
+use crate::ui::state::Shared;
 use crate::ui::theme::{self, Semantic};
 
 /// Width of the state column of the card list.

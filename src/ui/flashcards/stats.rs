@@ -6,9 +6,9 @@ use egui::{RichText, Sense};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::{plural, rating_semantic};
-use crate::app::Shared;
 use crate::srs::stats::{self, StateCounts};
 use crate::srs::{Card, Rating, SrsProgress};
+use crate::ui::state::Shared;
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::sim_plot;
 

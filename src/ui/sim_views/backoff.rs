@@ -7,11 +7,11 @@ use std::sync::mpsc;
 use egui::{Color32, RichText, Sense, vec2};
 use egui_plot::{AxisHints, Bar, BarChart, HLine, Legend, Line, Plot, Points};
 
-use crate::app::Shared;
 use crate::sim::backoff::{
     self, Algorithm, BackoffError, CAP_MS, ContentionConfig, ContentionSim, Phase, SweepRow,
 };
 use crate::sim::engine::SimTime;
+use crate::ui::state::Shared;
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::sim_controls::{SimAction, SimControls};

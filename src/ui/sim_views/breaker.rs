@@ -2,12 +2,12 @@
 //! sliding window as a strip of outcomes, the caller's threads, and plots, for the same
 //! seed with and without the breaker, so the point of the pattern is visible.
 
-use crate::app::Shared;
 use crate::sim::breaker::{
     BreakerConfig, BreakerSystem, CallerConfig, DependencyConfig, Fault, ScheduledFault, Snapshot,
     State, SystemConfig, Transition, WindowType,
 };
 use crate::sim::engine::SimTime;
+use crate::ui::state::Shared;
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::breaker_diagram;
 use crate::ui::widgets::choice::choice_ui;

@@ -2,12 +2,12 @@
 //! partitioned pools, side by side on one seed, while the report query turns slow. Each
 //! pool is a grid of slots coloured by the workload holding it, with its queue below.
 
-use crate::app::Shared;
 use crate::sim::bulkhead::{
     BACKGROUND, BulkheadConfig, BulkheadFault, BulkheadSim, CRITICAL, PoolMode, REPORTS,
     ScheduledBulkheadFault,
 };
 use crate::sim::engine::SimTime;
+use crate::ui::state::Shared;
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::setting_rows::{median_row, slider_row};

@@ -5,11 +5,11 @@
 use egui::{Align2, Color32, FontId, RichText, Sense, Stroke, StrokeKind, vec2};
 use egui_plot::{Bar, BarChart, Plot, Span};
 
-use crate::app::Shared;
 use crate::sim::cascade::{
     CascadeConfig, CascadeSim, HISTOGRAM_BOUNDS_MS, Layer, LogRecord, Outcome, Preset, Trace,
 };
 use crate::sim::engine::SimTime;
+use crate::ui::state::Shared;
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::sim_controls::{SimAction, SimControls};
 use crate::ui::widgets::sim_plot;

@@ -3,9 +3,9 @@
 
 use egui_plot::{Legend, Line, Plot, Span};
 
-use crate::app::Shared;
 use crate::sim::breaker::State as BreakerState;
 use crate::sim::checkout::{CheckoutConfig, CheckoutSim, Immediate, Order, OrderState};
+use crate::ui::state::Shared;
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::counter_grid::{Counter, counter_grid, failing_if_any};
 use crate::ui::widgets::sim_controls::{SimAction, SimControls};

@@ -3,10 +3,10 @@
 
 use egui_plot::{Legend, Line, Plot, VLine};
 
-use crate::app::Shared;
 use crate::sim::idempotency::{
     ClientOutcome, Design, IdemConfig, IdemSim, Order, SweepPoint, sweep,
 };
+use crate::ui::state::Shared;
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::counter_grid::{Counter, counter_grid, failing_if_any};

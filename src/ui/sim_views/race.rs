@@ -6,12 +6,12 @@
 
 use egui::{Align2, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, vec2};
 
-use crate::app::Shared;
 use crate::sim::engine::SimRng;
 use crate::sim::race::checker::Checker;
 use crate::sim::race::{
     BuyerResult, MAX_BUYERS, MAX_STOCK, MIN_BUYERS, Note, Race, RaceConfig, Strategy,
 };
+use crate::ui::state::Shared;
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::sim_controls::{SimAction, SimControls};

@@ -5,10 +5,10 @@
 use egui::RichText;
 use egui_plot::{HLine, Span};
 
-use crate::app::Shared;
 use crate::sim::backoff::Algorithm;
 use crate::sim::engine::{Series, SimTime};
 use crate::sim::retry_storm::{StormConfig, StormSim, StormTotals};
+use crate::ui::state::Shared;
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::sim_controls::{SimAction, SimControls};
