@@ -1,7 +1,7 @@
 //! Resilience Workbook: lessons, flashcards, simulations and graded exercises about
 //! turning production incidents into architecture.
 //!
-//! Layering: `content`, `srs`, `sim`, `runner` and `store` are the core and never depend on
+//! Layering: `content`, `srs`, `sim`, `runner`, `store` and `progress` are the core and never depend on
 //! egui; `ui` draws core state; `app` owns the state and wires the two; `cli` is the
 //! headless front end over the same core.
 
@@ -9,7 +9,9 @@ pub mod app;
 pub mod cli;
 pub mod content;
 pub mod logging;
+pub mod progress;
 pub mod runner;
+pub mod search;
 pub mod sim;
 pub mod srs;
 pub mod store;

@@ -102,6 +102,12 @@ fn record_check(data_dir: &std::path::Path, id: &str, report: &Report) {
     }
     let recorded = Store::open(data_dir).and_then(|(mut store, at_open)| {
         store.progress.exercises.note_check(id, report);
+        let hour = store.progress.cards.settings.day_start_hour;
+        store.progress.activity.record(
+            crate::progress::ActivityKind::Check,
+            chrono::Utc::now(),
+            hour,
+        );
         let at_save = store.save()?;
         for q in at_open.iter().chain(&at_save) {
             eprintln!(

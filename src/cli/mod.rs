@@ -3,6 +3,7 @@
 
 pub mod cards;
 pub mod check;
+pub mod progress;
 pub mod sim;
 pub mod sim_backoff;
 pub mod sim_breaker;
@@ -58,6 +59,8 @@ pub enum Command {
     /// Flashcards: export a deck, replay reviews through the scheduler.
     #[command(subcommand)]
     Cards(cards::CardsCommand),
+    /// Where you stand: mastery per pattern, today, totals and the next step (read-only).
+    Progress(progress::ProgressArgs),
     /// Run a simulation headless and print CSV.
     #[command(subcommand)]
     Sim(sim::SimCommand),
@@ -94,6 +97,7 @@ pub fn run(global: &GlobalArgs, command: Command) -> ExitCode {
         Command::Validate => global.content_source().and_then(|c| validate::run(&c)),
         Command::Check(args) => check::run(global, &args),
         Command::Cards(cmd) => cards::run(global, cmd),
+        Command::Progress(args) => progress::run(global, &args),
         Command::Sim(cmd) => sim::run(cmd),
     };
     match outcome {

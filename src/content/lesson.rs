@@ -68,6 +68,70 @@ impl Section {
     }
 }
 
+/// One piece of a section as the reader lays it out and the search points into it: a
+/// figure, or the Markdown from one heading to the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part<'a> {
+    Markdown(&'a str),
+    Figure(&'a str),
+}
+
+impl Section {
+    /// The section's parts in reading order: each Markdown block split before every
+    /// heading (outside code fences), so a search hit can be scrolled to its subsection.
+    pub fn parts(&self) -> Vec<Part<'_>> {
+        let mut parts = Vec::new();
+        for block in &self.blocks {
+            match block {
+                Block::Markdown(text) => {
+                    parts.extend(split_at_headings(text).into_iter().map(Part::Markdown))
+                }
+                Block::Figure(name) => parts.push(Part::Figure(name)),
+            }
+        }
+        parts
+    }
+}
+
+/// Splits Markdown before each ATX heading that is not inside a fenced code block. Empty
+/// pieces are dropped. Linear in the text.
+fn split_at_headings(text: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut fence: Option<&str> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(open) = fence {
+            if trimmed.starts_with(open) {
+                fence = None;
+            }
+        } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(&trimmed[..3]);
+        } else if is_heading(line) && offset > start {
+            pieces.push(&text[start..offset]);
+            start = offset;
+        }
+        offset += line.len();
+    }
+    pieces.push(&text[start..]);
+    pieces.retain(|p| !p.trim().is_empty());
+    pieces
+}
+
+/// An ATX heading line: up to three spaces, one to six `#`, then a space or the end.
+fn is_heading(line: &str) -> bool {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = &line[indent..];
+    let hashes = rest.len() - rest.trim_start_matches('#').len();
+    indent <= 3
+        && (1..=6).contains(&hashes)
+        && rest[hashes..]
+            .chars()
+            .next()
+            .is_none_or(char::is_whitespace)
+}
+
 /// A piece of a section, in reading order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
@@ -372,4 +436,20 @@ pub fn image_uris(section: &Section) -> Vec<String> {
         }
     }
     uris
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_splits_before_headings_but_not_inside_code() {
+        let text = "Intro.\n\n## One\nText\n```rust\n# hidden line\n#[derive(Debug)]\n```\n#tag\n### Two\nMore\n";
+        let pieces = split_at_headings(text);
+        assert_eq!(pieces.len(), 3, "{pieces:?}");
+        assert!(pieces[0].starts_with("Intro."));
+        assert!(pieces[1].starts_with("## One") && pieces[1].contains("#tag"));
+        assert!(pieces[2].starts_with("### Two"));
+        assert_eq!(pieces.concat(), text);
+    }
 }

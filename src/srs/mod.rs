@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 pub use deck::{Card, CardKind, CardSource, Deck, load_decks};
 pub use review::ReviewEntry;
-pub use scheduler::{CardSchedule, Rating, Scheduler, State};
+pub use scheduler::{CardSchedule, Rating, Scheduler, State, retrievability};
 
 /// What can go wrong in the flashcard core.
 #[derive(Debug, thiserror::Error)]

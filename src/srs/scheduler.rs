@@ -305,6 +305,17 @@ impl Scheduler {
     }
 }
 
+/// The probability of recalling the card at `now`, from its stored FSRS memory state on
+/// the FSRS-6 forgetting curve (the crate's own formula, with the decay of the default
+/// parameters the scheduler uses). `None` for a card never answered.
+pub fn retrievability(card: &CardSchedule, now: DateTime<Utc>) -> Option<f64> {
+    let memory = card.memory?;
+    let last = card.last_review?;
+    let days = ((now - last).num_seconds().max(0) as f64 / 86_400.0) as f32;
+    let r = fsrs::current_retrievability(memory.into(), days, fsrs::DEFAULT_PARAMETERS[20]);
+    r.is_finite().then_some(f64::from(r.clamp(0.0, 1.0)))
+}
+
 /// Whole days in a span, rounded down like Python's `timedelta.days`.
 fn whole_days(span: Duration) -> i64 {
     span.num_seconds().div_euclid(86_400)
@@ -429,6 +440,23 @@ mod tests {
             now = next.due.unwrap();
             card = next;
         }
+    }
+
+    #[test]
+    fn retrievability_is_ninety_percent_after_one_stability() {
+        let card = answer(
+            &CardSchedule::default(),
+            Rating::Good,
+            "2026-01-01T00:00:00Z",
+        );
+        let stability = card.memory.map(|m| m.stability).unwrap_or_default();
+        assert!(stability > 1.0, "{stability}");
+        let later = at("2026-01-01T00:00:00Z")
+            + Duration::seconds((f64::from(stability) * 86_400.0) as i64);
+        let r = retrievability(&card, later).unwrap_or_default();
+        assert!((r - 0.9).abs() < 0.005, "{r}");
+        assert_eq!(retrievability(&card, at("2026-01-01T00:00:00Z")), Some(1.0));
+        assert_eq!(retrievability(&CardSchedule::default(), later), None);
     }
 
     #[test]

@@ -9,8 +9,8 @@
 //! Two processes may write the file: the app, and `workbook check`, which records its
 //! checks while the app may be open. Each store remembers the file's modification time
 //! from its own last read or write; if the file changed behind it, a save first folds the
-//! other writer's exercise records into its own (the only part the command writes), so
-//! neither side's checks are lost.
+//! other writer's exercise records and study days into its own (the only parts the command
+//! writes), so neither side's checks are lost.
 
 pub mod progress;
 
@@ -137,7 +137,10 @@ impl Store {
         match parse(&text) {
             Ok(theirs) => {
                 self.progress.exercises.merge(&theirs.exercises);
-                tracing::info!("progress file changed by another process; exercise records merged");
+                self.progress.activity.merge(&theirs.activity);
+                tracing::info!(
+                    "progress file changed by another process; exercise records and study days merged"
+                );
                 Ok(None)
             }
             Err(reason) => Ok(Some(move_aside(path, reason, false)?)),

@@ -15,6 +15,7 @@ pub struct Progress {
     pub exercises: crate::runner::ExerciseProgress,
     pub postmortems: crate::content::postmortem::PostMortems,
     pub sims: crate::sim::SimProgress,
+    pub activity: crate::progress::Activity,
 }
 
 /// Light, dark, or whatever the system uses.
@@ -37,17 +38,20 @@ pub struct Settings {
     pub window_size: Option<[f32; 2]>,
     pub last_lesson: Option<String>,
     pub last_section: Option<String>,
+    /// The learner closed Home's "how this workbook works".
+    pub intro_dismissed: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             theme: ThemeChoice::System,
-            last_screen: "Lesson".to_owned(),
+            last_screen: "Home".to_owned(),
             zoom: 1.0,
             window_size: None,
             last_lesson: None,
             last_section: None,
+            intro_dismissed: false,
         }
     }
 }
