@@ -7,6 +7,8 @@ use std::sync::mpsc;
 use anyhow::{Context, Result};
 
 use crate::content::{self, ContentSource, Library};
+use crate::runner::{Catalog, load_catalog};
+use crate::srs::{self, Deck};
 use crate::store::progress::ThemeChoice;
 use crate::store::{Quarantined, Store};
 use crate::ui;
@@ -29,6 +31,9 @@ pub struct WorkbookApp {
     simulations: ui::simulations::SimulationsScreen,
     exercises: ui::exercises::ExercisesScreen,
     progress: ui::progress::ProgressScreen,
+    home: ui::home::HomeScreen,
+    about: ui::about::AboutScreen,
+    search: ui::search::Search,
     /// Owns the worker threads behind `shared.runtime`; dropped with the app.
     _runtime: tokio::runtime::Runtime,
     /// Content change notifications when content is read from disk (`--content`).
@@ -59,30 +64,35 @@ impl WorkbookApp {
             .disk_root()
             .and_then(|root| watch(root, ctx.clone()));
         let screen =
-            Screen::from_label(&store.progress.settings.last_screen).unwrap_or(Screen::Lesson);
+            Screen::from_label(&store.progress.settings.last_screen).unwrap_or(Screen::Home);
         egui_extras::install_image_loaders(ctx);
         theme::install_fonts(ctx);
         theme::apply(ctx);
         ctx.set_zoom_factor(store.progress.settings.zoom.clamp(0.5, 3.0));
-        let flashcards = ui::flashcards::FlashcardsScreen::new(&content, &library);
-        let exercises = ui::exercises::ExercisesScreen::new(&content);
+        let (deck, catalog) = load_practice(&content, &library);
         Ok(Self {
             shared: Shared {
                 content,
                 library,
+                deck,
+                catalog,
                 store,
                 runtime: runtime.handle().clone(),
                 nav: None,
+                back_to: None,
                 save_error: None,
                 quarantined,
             },
             screen,
             lesson: Default::default(),
             postmortem: Default::default(),
-            flashcards,
+            flashcards: Default::default(),
             simulations: Default::default(),
-            exercises,
+            exercises: Default::default(),
             progress: Default::default(),
+            home: Default::default(),
+            about: Default::default(),
+            search: Default::default(),
             _runtime: runtime,
             content_changes,
             applied_theme: None,
@@ -110,7 +120,11 @@ impl WorkbookApp {
             .exact_size(176.0)
             .show(ui, |ui| self.navigation_ui(ui));
         self.banners_ui(ui);
-        egui::CentralPanel::default().show(ui, |ui| self.screen_ui(ui));
+        egui::CentralPanel::default().show(ui, |ui| {
+            self.back_chip_ui(ui);
+            self.screen_ui(ui);
+        });
+        self.search.ui(ui.ctx(), &mut self.shared);
 
         for nav in ui::links::take_internal_links(ui.ctx()) {
             self.navigate(nav);
@@ -238,16 +252,34 @@ impl WorkbookApp {
         }
     }
 
+    /// "← Back to section 3" on a screen reached from a lesson link.
+    fn back_chip_ui(&mut self, ui: &mut egui::Ui) {
+        if self.screen == Screen::Lesson {
+            self.shared.back_to = None;
+        }
+        let Some(at) = self.shared.back_to.clone() else {
+            return;
+        };
+        let Some(title) = self.shared.section_title(&at) else {
+            return;
+        };
+        ui.horizontal(|ui| {
+            let chip = ui
+                .add(egui::Button::new(format!("← Back to section {title}")).small())
+                .on_hover_text("Return to the lesson section you came from");
+            if chip.clicked() {
+                self.shared.nav = Some(Nav::Section(at, None));
+            }
+        });
+    }
+
     fn screen_ui(&mut self, ui: &mut egui::Ui) {
         match self.screen {
+            Screen::Home => self.home.ui(ui, &mut self.shared),
             Screen::Lesson => {
                 let sims = &self.simulations;
-                let exercises = &self.exercises;
-                let cards = &self.flashcards;
                 let links = ui::lesson::LinkTargets {
                     simulation: &|id| sims.supports(id),
-                    exercise: &|id| exercises.supports(id),
-                    cards: &|tag| cards.supports_tag(tag),
                 };
                 self.lesson.ui(ui, &mut self.shared, &links);
             }
@@ -256,12 +288,25 @@ impl WorkbookApp {
             Screen::Simulations => self.simulations.ui(ui, &mut self.shared),
             Screen::Exercises => self.exercises.ui(ui, &mut self.shared),
             Screen::Progress => self.progress.ui(ui, &mut self.shared),
+            Screen::About => self.about.ui(ui, &mut self.shared),
         }
     }
 
     fn navigate(&mut self, nav: Nav) {
         let screen = match nav {
-            Nav::Screen(screen) => screen,
+            Nav::Screen(screen) => {
+                // The rail and the shortcuts leave the lesson link's trail.
+                self.shared.back_to = None;
+                screen
+            }
+            Nav::Search => {
+                self.search.open();
+                return;
+            }
+            Nav::Section(at, part) => {
+                self.lesson.open(&mut self.shared, &at, part);
+                Screen::Lesson
+            }
             Nav::Simulation(id) => {
                 self.simulations.open(&id);
                 Screen::Simulations
@@ -282,8 +327,11 @@ impl WorkbookApp {
         }
     }
 
-    /// Ctrl+1..6 switch screens.
+    /// Ctrl+1..8 switch screens; Ctrl+K opens the search.
     fn shortcuts(&mut self, ui: &egui::Ui) {
+        if ui.input_mut(|i| i.consume_shortcut(&ui::search::SHORTCUT)) {
+            self.search.open();
+        }
         let keys = [
             egui::Key::Num1,
             egui::Key::Num2,
@@ -291,6 +339,8 @@ impl WorkbookApp {
             egui::Key::Num4,
             egui::Key::Num5,
             egui::Key::Num6,
+            egui::Key::Num7,
+            egui::Key::Num8,
         ];
         let pressed = ui.input(|i| {
             keys.iter()
@@ -328,9 +378,9 @@ impl WorkbookApp {
         };
         if changes.try_iter().count() > 0 {
             self.shared.library = content::load_library(&self.shared.content);
-            self.flashcards
-                .reload(&self.shared.content, &self.shared.library);
-            self.exercises.reload(&self.shared.content);
+            (self.shared.deck, self.shared.catalog) =
+                load_practice(&self.shared.content, &self.shared.library);
+            self.flashcards.reload();
             tracing::info!(
                 packs = self.shared.library.packs.len(),
                 problems = self.shared.library.problems.len(),
@@ -338,6 +388,16 @@ impl WorkbookApp {
             );
         }
     }
+}
+
+/// The flashcard decks and the exercises; their problems are logged here and reported with
+/// file, line and column by `workbook validate`, and the valid ones still load.
+fn load_practice(content: &ContentSource, library: &Library) -> (Deck, Catalog) {
+    let deck = srs::load_decks(content, library);
+    for problem in &deck.problems {
+        tracing::warn!(%problem, "card problem");
+    }
+    (deck, load_catalog(content, None))
 }
 
 /// Watches the content folder and wakes the UI when anything in it changes.

@@ -1,4 +1,4 @@
-//! A whole review session by keyboard alone, through the real app: Ctrl+3 opens the
+//! A whole review session by keyboard alone, through the real app: Ctrl+4 opens the
 //! flashcards, Space shows the answer, 1-4 answer, Ctrl+Z undoes; every answer is on disk
 //! before the next card shows, and the session ends on a kind summary.
 
@@ -32,7 +32,7 @@ fn a_whole_session_by_keyboard() {
         store.save().unwrap();
     }
     let mut harness = harness(dir.path());
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::Num3);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Num4);
     harness.run_ok();
     assert_eq!(
         harness.state().as_ref().unwrap().screen(),
@@ -103,7 +103,7 @@ fn a_lesson_section_opens_its_cards() {
     harness.get_by_label("Lesson").click();
     harness.run_ok();
     harness
-        .get_by_label_contains("Cards: post-mortems")
+        .get_by_label_contains("Review its")
         .click_accesskit();
     harness.run_ok();
     assert_eq!(

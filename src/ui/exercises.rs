@@ -11,13 +11,13 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use egui_code_editor::{CodeEditor, ColorTheme, Syntax};
 
 use super::theme::{self, Semantic};
-use crate::content::ContentSource;
+use crate::progress::{ActivityKind, lesson_order};
 use crate::runner::report::{Diagnostic, Level, SourceFile};
 use crate::runner::{
-    Catalog, Exercise, Phase, Report, Runner, SOLUTION_AFTER_FAILS, Status, TestResult, TestStatus,
-    Verdict, load_catalog, workspace,
+    Exercise, ExerciseProgress, Phase, Report, Runner, SOLUTION_AFTER_FAILS, Status, TestResult,
+    TestStatus, Verdict, workspace,
 };
-use crate::ui::state::Shared;
+use crate::ui::state::{Nav, SectionRef, Shared};
 
 const CHECK_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
 /// The editor saves this long after the last keystroke (and always before a check).
@@ -61,8 +61,8 @@ struct Watch {
     changes: mpsc::Receiver<()>,
 }
 
+#[derive(Default)]
 pub struct ExercisesScreen {
-    catalog: Catalog,
     selected: Option<String>,
     open: Option<Open>,
     runner: Option<Arc<Runner>>,
@@ -79,61 +79,21 @@ pub struct ExercisesScreen {
     notice: Option<String>,
 }
 
-impl Default for ExercisesScreen {
-    fn default() -> Self {
-        Self::new(&ContentSource::Embedded)
-    }
-}
-
 impl ExercisesScreen {
-    /// Loads the exercises from `content` (problems are reported by `workbook validate`
-    /// and in the list).
-    pub fn new(content: &ContentSource) -> Self {
-        Self {
-            catalog: load_catalog(content, None),
-            selected: None,
-            open: None,
-            runner: None,
-            running: None,
-            reports: Default::default(),
-            failure: None,
-            confirm: None,
-            solution_open: false,
-            watch: None,
-            jump_to: None,
-            notice: None,
-        }
-    }
-
-    /// Reads the exercises again after their files changed (`--content` mode). The open
-    /// file is the learner's copy, which stays open; a selection whose exercise is gone
-    /// falls back to the first one.
-    pub fn reload(&mut self, content: &ContentSource) {
-        self.catalog = load_catalog(content, None);
-        if self
-            .selected
-            .as_deref()
-            .is_some_and(|id| self.catalog.get(id).is_none())
-        {
-            self.selected = None;
-        }
-    }
-
-    /// Whether the exercise with this id can be opened (lesson sections link here).
-    pub fn supports(&self, id: &str) -> bool {
-        self.catalog.get(id).is_some()
-    }
-
-    /// Selects the exercise with this id.
+    /// Selects the exercise with this id (ids the catalog lacks are ignored when drawn).
     pub fn open(&mut self, id: &str) {
-        if self.supports(id) {
-            self.selected = Some(id.to_owned());
-        }
+        self.selected = Some(id.to_owned());
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared) {
-        if self.selected.is_none() {
-            self.selected = self.catalog.exercises.first().map(|e| e.id.clone());
+        // A selection whose exercise is gone (content reloaded) falls back to the next one
+        // in teaching order. The open file is the learner's copy, which stays open.
+        if self
+            .selected
+            .as_deref()
+            .is_none_or(|id| shared.catalog.get(id).is_none())
+        {
+            self.selected = recommended(shared).map(|e| e.id.clone());
         }
         self.sync_open(shared);
         self.collect_result(shared);
@@ -150,7 +110,7 @@ impl ExercisesScreen {
         let Some(exercise) = self
             .selected
             .as_deref()
-            .and_then(|id| self.catalog.get(id))
+            .and_then(|id| shared.catalog.get(id))
             .cloned()
         else {
             egui::CentralPanel::default().show(ui, |ui| {
@@ -197,16 +157,18 @@ impl ExercisesScreen {
         }
     }
 
+    /// The list in teaching order: grouped under the section that teaches them, easy
+    /// before hard, with the recommended next exercise marked.
     fn list_ui(&mut self, ui: &mut egui::Ui, shared: &Shared) {
         let progress = &shared.store.progress.exercises;
         ui.add_space(theme::SPACE_S);
         let earned = progress.total_score();
-        let possible: u32 = self.catalog.exercises.iter().map(|e| e.points).sum();
+        let possible: u32 = shared.catalog.exercises.iter().map(|e| e.points).sum();
         ui.horizontal(|ui| {
             ui.label(RichText::new("Exercises").strong());
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(
-                    RichText::new(format!("{earned} / {possible} pts"))
+                    RichText::new(format!("{earned}\u{a0}/\u{a0}{possible}\u{a0}pts"))
                         .small()
                         .color(ui.visuals().weak_text_color()),
                 )
@@ -214,41 +176,75 @@ impl ExercisesScreen {
             });
         });
         ui.separator();
+        let next = recommended(shared).map(|e| e.id.clone());
         egui::ScrollArea::vertical()
             .id_salt("exercise-list-scroll")
             .show(ui, |ui| {
-                for exercise in &self.catalog.exercises {
-                    let status = progress.status(&exercise.id);
-                    let (icon, sem, word) = status_look(status);
-                    let selected = self.selected.as_deref() == Some(exercise.id.as_str());
-                    let response = ui
-                        .horizontal(|ui| {
-                            ui.colored_label(sem.in_ui(ui), icon);
-                            ui.vertical(|ui| {
-                                let title = ui.selectable_label(selected, &exercise.title);
-                                ui.label(
-                                    RichText::new(format!(
-                                        "{} · {} pts · {word}",
-                                        exercise.difficulty.label(),
-                                        exercise.points
-                                    ))
-                                    .small()
-                                    .color(ui.visuals().weak_text_color()),
-                                );
-                                title
-                            })
-                            .inner
-                        })
-                        .inner;
-                    if response.clicked() {
-                        self.selected = Some(exercise.id.clone());
-                    }
+                for group in lesson_order::groups(&shared.library, &shared.catalog) {
+                    let heading = match group.section {
+                        Some((number, section)) => format!("{number}. {}", section.title),
+                        None => "Other exercises".to_owned(),
+                    };
                     ui.add_space(theme::SPACE_XS);
+                    ui.label(
+                        RichText::new(heading)
+                            .small()
+                            .strong()
+                            .color(ui.visuals().weak_text_color()),
+                    );
+                    for exercise in group.exercises {
+                        self.list_row_ui(ui, progress, exercise, next.as_deref());
+                    }
                 }
-                for problem in &self.catalog.problems {
+                for problem in &shared.catalog.problems {
                     ui.colored_label(Semantic::Failing.in_ui(ui), format!("⚠ {problem}"));
                 }
             });
+    }
+
+    fn list_row_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        progress: &ExerciseProgress,
+        exercise: &Exercise,
+        next: Option<&str>,
+    ) {
+        let status = progress.status(&exercise.id);
+        let (icon, sem, word) = status_look(status);
+        let selected = self.selected.as_deref() == Some(exercise.id.as_str());
+        let is_next = next == Some(exercise.id.as_str());
+        let response = ui
+            .horizontal(|ui| {
+                ui.colored_label(sem.in_ui(ui), icon);
+                ui.vertical(|ui| {
+                    let title = ui.selectable_label(selected, &exercise.title);
+                    let mut meta = format!(
+                        "{} · {}\u{a0}pts · {word}",
+                        exercise.difficulty.label(),
+                        exercise.points
+                    );
+                    if is_next {
+                        meta.push_str(" · ★ next");
+                    }
+                    ui.label(
+                        RichText::new(meta)
+                            .small()
+                            .color(ui.visuals().weak_text_color()),
+                    );
+                    title
+                })
+                .inner
+            })
+            .inner;
+        let response = if is_next {
+            response.on_hover_text("Recommended next: the first one not passed, in teaching order")
+        } else {
+            response
+        };
+        if response.clicked() {
+            self.selected = Some(exercise.id.clone());
+        }
+        ui.add_space(theme::SPACE_XS);
     }
 
     fn header_ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared, exercise: &Exercise) {
@@ -256,13 +252,25 @@ impl ExercisesScreen {
             ui.heading(&exercise.title);
             ui.label(
                 RichText::new(format!(
-                    "{} · {} points · lesson section: {}",
+                    "{} · {}\u{a0}points ·",
                     exercise.difficulty.label(),
                     exercise.points,
-                    exercise.section
                 ))
                 .color(ui.visuals().weak_text_color()),
             );
+            let at = SectionRef {
+                pack: exercise.lesson.clone(),
+                section: exercise.section.clone(),
+            };
+            if let Some(title) = shared.section_title(&at) {
+                if ui
+                    .link(format!("section {title}"))
+                    .on_hover_text("Read the section this exercise practises")
+                    .clicked()
+                {
+                    shared.nav = Some(Nav::Section(at, None));
+                }
+            }
         });
         ui.add_space(theme::SPACE_XS);
         ui.horizontal(|ui| {
@@ -631,7 +639,7 @@ impl ExercisesScreen {
         self.watch = None;
         self.solution_open = false;
         self.notice = None;
-        let Some(exercise) = self.catalog.get(&id) else {
+        let Some(exercise) = shared.catalog.get(&id) else {
             return;
         };
         let data_dir = shared.store.dir();
@@ -708,7 +716,7 @@ impl ExercisesScreen {
         let Some((id, source)) = self.open.as_ref().map(|o| (o.id.clone(), o.text.clone())) else {
             return;
         };
-        let Some(exercise) = self.catalog.get(&id).cloned() else {
+        let Some(exercise) = shared.catalog.get(&id).cloned() else {
             return;
         };
         self.cancel();
@@ -771,6 +779,7 @@ impl ExercisesScreen {
                 // An unchanged file gives the cached result; it is not a new attempt.
                 if !report.cached {
                     shared.store.progress.exercises.note_check(&id, &report);
+                    shared.record(ActivityKind::Check);
                     shared.save();
                 }
                 self.failure = None;
@@ -1066,6 +1075,17 @@ fn open_in_editor(path: &std::path::Path) -> std::io::Result<String> {
     Ok(program)
 }
 
+/// The exercise to suggest: the first not passed in teaching order, else the first.
+fn recommended(shared: &Shared) -> Option<&Exercise> {
+    let ordered = lesson_order::ordered(&shared.library, &shared.catalog);
+    let progress = &shared.store.progress.exercises;
+    ordered
+        .iter()
+        .find(|e| !progress.record(&e.id).passed)
+        .or(ordered.first())
+        .copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1077,46 +1097,5 @@ mod tests {
         assert_eq!(char_index(text, 2, 3), 5);
         assert_eq!(char_index(text, 2, 99), 6);
         assert_eq!(char_index(text, 9, 1), 8);
-    }
-
-    #[test]
-    fn the_embedded_exercises_are_all_supported() {
-        let screen = ExercisesScreen::default();
-        for id in [
-            "validated-amount",
-            "breaker-state-machine",
-            "idempotent-payments",
-            "backoff-schedule",
-        ] {
-            assert!(screen.supports(id), "{id}");
-        }
-        assert!(!screen.supports("nope"));
-    }
-
-    #[test]
-    fn reloading_drops_a_removed_exercise_and_its_selection() {
-        let root = tempfile::tempdir().unwrap();
-        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for id in ["validated-amount", "last-ticket"] {
-            let to = root.path().join("exercises").join(id);
-            std::fs::create_dir_all(&to).unwrap();
-            for file in std::fs::read_dir(repo.join("exercises").join(id)).unwrap() {
-                let file = file.unwrap();
-                std::fs::copy(file.path(), to.join(file.file_name())).unwrap();
-            }
-        }
-        let content = ContentSource::Disk(root.path().to_owned());
-        let mut screen = ExercisesScreen::new(&content);
-        screen.open("last-ticket");
-        assert_eq!(screen.selected.as_deref(), Some("last-ticket"));
-
-        std::fs::remove_dir_all(root.path().join("exercises").join("last-ticket")).unwrap();
-        screen.reload(&content);
-        assert!(!screen.supports("last-ticket"));
-        assert!(screen.supports("validated-amount"));
-        assert_eq!(
-            screen.selected, None,
-            "falls back to the first on the next frame"
-        );
     }
 }

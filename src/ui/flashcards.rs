@@ -11,8 +11,8 @@ use egui::{Key, Modifiers, RichText};
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
 use super::theme::{self, Semantic};
-use crate::content::{ContentSource, Library, SIMULATION_IDS};
-use crate::srs::{self, Card, CardKind, Deck, Rating, queue};
+use crate::content::SIMULATION_IDS;
+use crate::srs::{Card, CardKind, Rating, queue};
 use crate::ui::state::{Nav, Shared};
 
 /// Size of a card's question text.
@@ -50,13 +50,13 @@ struct Showing {
 
 #[derive(Default)]
 pub struct FlashcardsScreen {
-    deck: Deck,
     /// Reviewable cards (edits applied, own cards added, clozes expanded).
     cards: Vec<Card>,
     /// `cards` narrowed to `tag`.
     pool: Vec<Card>,
-    /// Set when edits, own cards or the tag change, to rebuild `cards` and `pool`.
-    stale: bool,
+    /// False until `cards` and `pool` are built, and again when edits, own cards, the
+    /// decks or the tag change.
+    built: bool,
     tag: Option<String>,
     tab: Tab,
     showing: Option<Showing>,
@@ -68,26 +68,10 @@ pub struct FlashcardsScreen {
 }
 
 impl FlashcardsScreen {
-    /// Loads the decks of every pack; problems are reported by `workbook validate` and the
-    /// content banner, and the valid cards are still reviewable.
-    pub fn new(content: &ContentSource, library: &Library) -> Self {
-        let mut screen = Self::default();
-        screen.reload(content, library);
-        screen
-    }
-
-    /// Reloads the decks after the content changed on disk.
-    pub fn reload(&mut self, content: &ContentSource, library: &Library) {
-        self.deck = srs::load_decks(content, library);
-        for problem in &self.deck.problems {
-            tracing::warn!(%problem, "card problem");
-        }
-        self.stale = true;
-    }
-
-    /// Whether cards with this tag can be reviewed (lesson sections link here).
-    pub fn supports_tag(&self, tag: &str) -> bool {
-        self.deck.has_tag(tag)
+    /// Rebuilds the reviewable cards after the decks were reloaded (content changed on
+    /// disk).
+    pub fn reload(&mut self) {
+        self.built = false;
     }
 
     /// Starts reviewing cards with this tag.
@@ -95,13 +79,12 @@ impl FlashcardsScreen {
         self.tag = Some(tag.to_owned());
         self.tab = Tab::Review;
         self.showing = None;
-        self.stale = true;
+        self.built = false;
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared) {
-        if self.stale {
-            let p = &shared.store.progress.cards;
-            self.cards = self.deck.reviewable(&p.edits, &p.own_cards);
+        if !self.built {
+            self.cards = shared.cards();
             self.pool = match &self.tag {
                 Some(tag) => self
                     .cards
@@ -111,7 +94,7 @@ impl FlashcardsScreen {
                     .collect(),
                 None => self.cards.clone(),
             };
-            self.stale = false;
+            self.built = true;
         }
         ui.add_space(theme::SPACE_M);
         self.header_ui(ui);
@@ -123,12 +106,11 @@ impl FlashcardsScreen {
                 if editor::cards_ui(
                     ui,
                     shared,
-                    &self.deck,
                     &self.cards,
                     &mut self.editor,
                     &mut self.list_filter,
                 ) {
-                    self.stale = true;
+                    self.built = false;
                     self.showing = None;
                 }
             }
@@ -153,7 +135,7 @@ impl FlashcardsScreen {
                     .clicked()
                 {
                     self.tag = None;
-                    self.stale = true;
+                    self.built = false;
                     self.showing = None;
                 }
             }
@@ -328,7 +310,7 @@ impl FlashcardsScreen {
                 .clicked()
             {
                 self.editor = Some(editor::Editor::for_card(
-                    &self.deck,
+                    &shared.deck,
                     &shared.store.progress.cards,
                     &card.source_id,
                 ));
@@ -379,7 +361,7 @@ impl FlashcardsScreen {
         ui.add_space(theme::SPACE_M);
         if self.tag.is_some() && ui.button("Review every section").clicked() {
             self.tag = None;
-            self.stale = true;
+            self.built = false;
         }
         if ui.button("See statistics").clicked() {
             self.tab = Tab::Statistics;

@@ -5,22 +5,26 @@
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
 use super::theme::{self, Semantic};
-use crate::content::lesson::{Block, image_uris};
+use crate::content::lesson::{Part, image_uris};
 use crate::content::{LessonPack, Section};
-use crate::ui::state::{Nav, Shared};
+use crate::progress::ActivityKind;
+use crate::ui::state::{Nav, SectionRef, Shared};
 
-/// Links on a section that lead to other screens; `enabled` says whether the target exists.
+/// Which simulations the app can show (a section may name one not built yet).
 pub struct LinkTargets<'a> {
     pub simulation: &'a dyn Fn(&str) -> bool,
-    pub exercise: &'a dyn Fn(&str) -> bool,
-    pub cards: &'a dyn Fn(&str) -> bool,
 }
+
+/// How close to the end (in points) the learner must scroll for a section to count as read.
+const READ_MARGIN: f32 = 48.0;
 
 #[derive(Default)]
 pub struct LessonScreen {
     markdown_cache: CommonMarkCache,
     /// Set when the section changed, so the text scrolls back to the top.
     scroll_to_top: bool,
+    /// A part of the section (see `Section::parts`) to scroll to on the next frame.
+    scroll_to_part: Option<usize>,
 }
 
 impl std::fmt::Debug for LessonScreen {
@@ -68,7 +72,7 @@ impl LessonScreen {
         if std::mem::take(&mut self.scroll_to_top) {
             scroll = scroll.vertical_scroll_offset(0.0);
         }
-        scroll.show(ui, |ui| {
+        let output = scroll.show(ui, |ui| {
             ui.vertical_centered(|ui| {
                 // `set_max_width` can widen a ui, so never ask for more than is there.
                 ui.set_max_width(ui.available_width().min(theme::READING_WIDTH));
@@ -88,13 +92,34 @@ impl LessonScreen {
                     ui.add_space(theme::SPACE_M);
                     self.section_body_ui(ui, section);
                     ui.add_space(theme::SPACE_L);
-                    links_ui(ui, shared, section, links);
+                    links_ui(ui, shared, &pack, section, links);
                     ui.add_space(theme::SPACE_M);
                     self.footer_ui(ui, shared, &pack, index);
                     ui.add_space(theme::SPACE_XL);
                 });
             });
         });
+        let reached_end = output.state.clamped_offset().y + output.inner_rect.height()
+            >= output.content_size.y - READ_MARGIN;
+        let scrolled = output.content_size.y > output.inner_rect.height();
+        if reached_end && scrolled && !shared.store.progress.lessons.is_read(&pack.id, &section.id)
+        {
+            mark_read(shared, &pack.id, &section.id);
+        }
+    }
+
+    /// Shows a section, scrolled to one of its parts when given (a search hit).
+    pub fn open(&mut self, shared: &mut Shared, at: &SectionRef, part: Option<usize>) {
+        if shared
+            .library
+            .pack(&at.pack)
+            .and_then(|p| p.section(&at.section))
+            .is_none()
+        {
+            return;
+        }
+        self.select(shared, &at.pack, &at.section);
+        self.scroll_to_part = part;
     }
 
     /// The pack and section to show: the last one read, else the first.
@@ -193,26 +218,38 @@ impl LessonScreen {
     }
 
     fn section_body_ui(&mut self, ui: &mut egui::Ui, section: &Section) {
-        for (i, block) in section.blocks.iter().enumerate() {
-            match block {
-                Block::Markdown(text) => {
-                    CommonMarkViewer::new()
-                        // The viewer lays text out at least this wide: never more than is there.
-                        .max_image_width(Some(
-                            ui.available_width().min(theme::READING_WIDTH) as usize
-                        ))
-                        .show_with_id(
-                            ui.scope_id().with((&section.id, i)),
-                            ui,
-                            &mut self.markdown_cache,
-                            text,
-                        );
+        let scroll_to = self.scroll_to_part.take();
+        for (i, part) in section.parts().into_iter().enumerate() {
+            let rect = match part {
+                Part::Markdown(text) => {
+                    ui.scope(|ui| {
+                        CommonMarkViewer::new()
+                            // The viewer lays text out at least this wide: never more than is there.
+                            .max_image_width(Some(
+                                ui.available_width().min(theme::READING_WIDTH) as usize
+                            ))
+                            .show_with_id(
+                                ui.scope_id().with((&section.id, i)),
+                                ui,
+                                &mut self.markdown_cache,
+                                text,
+                            );
+                    })
+                    .response
+                    .rect
                 }
-                Block::Figure(name) => {
-                    ui.add_space(theme::SPACE_S);
-                    super::figures::figure_ui(ui, name);
-                    ui.add_space(theme::SPACE_S);
+                Part::Figure(name) => {
+                    ui.scope(|ui| {
+                        ui.add_space(theme::SPACE_S);
+                        super::figures::figure_ui(ui, name);
+                        ui.add_space(theme::SPACE_S);
+                    })
+                    .response
+                    .rect
                 }
+            };
+            if scroll_to == Some(i) {
+                ui.scroll_to_rect(rect, Some(egui::Align::TOP));
             }
         }
     }
@@ -249,12 +286,16 @@ impl LessonScreen {
                 .clicked()
                 || ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::M))
             {
-                shared
-                    .store
-                    .progress
-                    .lessons
-                    .set_read(&pack.id, &section.id, !is_read);
-                shared.save();
+                if is_read {
+                    shared
+                        .store
+                        .progress
+                        .lessons
+                        .set_read(&pack.id, &section.id, false);
+                    shared.save();
+                } else {
+                    mark_read(shared, &pack.id, &section.id);
+                }
             }
             let go_next = ui
                 .add_enabled(next.is_some(), egui::Button::new("Next →"))
@@ -262,26 +303,39 @@ impl LessonScreen {
                 .clicked()
                 || ui.input(|i| i.modifiers.alt && i.key_pressed(egui::Key::ArrowRight));
             if go_next && let Some(n) = next {
-                shared
-                    .store
-                    .progress
-                    .lessons
-                    .set_read(&pack.id, &section.id, true);
+                if !is_read {
+                    mark_read(shared, &pack.id, &section.id);
+                }
                 self.select(shared, &pack.id, &n.id);
             }
         });
     }
 }
 
-/// Buttons to the section's simulations, exercises and cards; disabled while the target
-/// does not exist yet.
-fn links_ui(ui: &mut egui::Ui, shared: &mut Shared, section: &Section, links: &LinkTargets<'_>) {
+/// Marks a section read, counts it as today's study, and saves.
+fn mark_read(shared: &mut Shared, pack: &str, section: &str) {
+    shared.store.progress.lessons.set_read(pack, section, true);
+    shared.record(ActivityKind::Reading);
+    shared.save();
+}
+
+/// Buttons to the section's simulations, exercises and cards, by title; a button whose
+/// target does not exist (yet) is disabled. Following one leaves a way back here.
+fn links_ui(
+    ui: &mut egui::Ui,
+    shared: &mut Shared,
+    pack: &LessonPack,
+    section: &Section,
+    links: &LinkTargets<'_>,
+) {
     if section.simulations.is_empty()
         && section.exercises.is_empty()
         && section.card_tags.is_empty()
     {
         return;
     }
+    let cards = shared.cards();
+    let mut nav = None;
     egui::Frame::group(ui.style())
         .corner_radius(theme::RADIUS)
         .show(ui, |ui| {
@@ -290,34 +344,47 @@ fn links_ui(ui: &mut egui::Ui, shared: &mut Shared, section: &Section, links: &L
             ui.horizontal_wrapped(|ui| {
                 for id in &section.simulations {
                     let ok = (links.simulation)(id);
+                    let label = format!("▶ Simulation: {}", crate::sim::title(id));
                     if ui
-                        .add_enabled(ok, egui::Button::new(format!("▶ Simulation: {id}")))
+                        .add_enabled(ok, egui::Button::new(label))
                         .on_disabled_hover_text("This simulation is not built yet")
                         .clicked()
                     {
-                        shared.nav = Some(Nav::Simulation(id.clone()));
+                        nav = Some(Nav::Simulation(id.clone()));
                     }
                 }
                 for id in &section.exercises {
-                    let ok = (links.exercise)(id);
+                    let exercise = shared.catalog.get(id);
+                    let label = format!(
+                        "✏ Exercise: {}",
+                        exercise.map_or(id.as_str(), |e| e.title.as_str())
+                    );
                     if ui
-                        .add_enabled(ok, egui::Button::new(format!("✏ Exercise: {id}")))
+                        .add_enabled(exercise.is_some(), egui::Button::new(label))
                         .on_disabled_hover_text("This exercise is not available yet")
                         .clicked()
                     {
-                        shared.nav = Some(Nav::Exercise(id.clone()));
+                        nav = Some(Nav::Exercise(id.clone()));
                     }
                 }
                 for tag in &section.card_tags {
-                    let ok = (links.cards)(tag);
+                    let count = cards.iter().filter(|c| c.tags.contains(tag)).count();
+                    let label = format!("🃏 Review its {count} cards");
                     if ui
-                        .add_enabled(ok, egui::Button::new(format!("🃏 Cards: {tag}")))
+                        .add_enabled(count > 0, egui::Button::new(label))
                         .on_disabled_hover_text("No flashcards for this section yet")
                         .clicked()
                     {
-                        shared.nav = Some(Nav::Cards(tag.clone()));
+                        nav = Some(Nav::Cards(tag.clone()));
                     }
                 }
             });
         });
+    if let Some(nav) = nav {
+        shared.nav = Some(nav);
+        shared.back_to = Some(SectionRef {
+            pack: pack.id.clone(),
+            section: section.id.clone(),
+        });
+    }
 }

@@ -1,13 +1,16 @@
 //! Views: one file per screen, drawing core state and turning clicks into calls on the
 //! core. Shared drawing lives in `widgets`, the design system in `theme`.
 
+pub mod about;
 pub mod exercises;
 pub mod figures;
 pub mod flashcards;
+pub mod home;
 pub mod lesson;
 pub mod links;
 pub mod postmortem;
 pub mod progress;
+pub mod search;
 pub mod sim_views;
 pub mod simulations;
 pub mod state;

@@ -86,7 +86,6 @@ enum EditorAction {
 pub fn cards_ui(
     ui: &mut egui::Ui,
     shared: &mut Shared,
-    deck: &Deck,
     cards: &[Card],
     editor: &mut Option<Editor>,
     filter: &mut String,
@@ -149,7 +148,7 @@ pub fn cards_ui(
                 }
             });
             ui.add_space(theme::SPACE_S);
-            changed |= list_ui(ui, shared, deck, cards, editor, filter);
+            changed |= list_ui(ui, shared, cards, editor, filter);
         });
     changed
 }
@@ -289,7 +288,6 @@ fn save(ed: &mut Editor, progress: &mut SrsProgress) -> bool {
 fn list_ui(
     ui: &mut egui::Ui,
     shared: &mut Shared,
-    deck: &Deck,
     cards: &[Card],
     editor: &mut Option<Editor>,
     filter: &str,
@@ -351,7 +349,7 @@ fn list_ui(
             }
             if ui.small_button("Edit").clicked() {
                 *editor = Some(Editor::for_card(
-                    deck,
+                    &shared.deck,
                     &shared.store.progress.cards,
                     &card.source_id,
                 ));
