@@ -173,3 +173,31 @@ fn many_random_draws_stay_in_their_bounds() {
         assert!((20..=5_000).contains(&d), "decorrelated {d}");
     }
 }
+
+#[test]
+fn decorrelated_remembers_the_capped_delay_not_the_raw_draw() {
+    let mut b = Backoff::new(100, 10_000, Jitter::Decorrelated);
+    let mut rng = Recorder::new(highest);
+    for attempt in 0..5 {
+        b.next_delay_ms(attempt, &mut rng);
+    }
+    ::core::assert_eq!(b.next_delay_ms(5, &mut rng), 10_000);
+    ::core::assert_eq!(
+        rng.calls.last(),
+        Some(&(100, 30_000)),
+        "`previous` is the last delay returned (10,000, capped), not the draw 24,300"
+    );
+}
+
+#[test]
+fn full_jitter_spreads_clients_that_failed_together() {
+    let mut rng = XorShift(0x2545_f491_4f6c_dd1d);
+    let mut buckets = std::collections::BTreeSet::new();
+    for _ in 0..1_000 {
+        let mut client = Backoff::new(100, 10_000, Jitter::Full);
+        buckets.insert(client.next_delay_ms(3, &mut rng) / 100);
+    }
+    // Without jitter all 1,000 first retries would land on one instant (800 ms).
+    ::core::assert!(buckets.len() > 7, "only {} distinct 100 ms slots", buckets.len());
+}
+

@@ -192,3 +192,17 @@ fn a_stale_failure_does_not_restart_the_open_period() {
     clock.advance(Duration::from_secs(1));
     assert_eq!(b.state(), State::HalfOpen);
 }
+
+#[test]
+fn a_finished_trial_does_not_free_its_slot_in_the_same_half_open_period() {
+    let (mut b, _) = half_open(2);
+    let first = b.try_acquire().expect("trial 1");
+    let _second = b.try_acquire().expect("trial 2");
+    b.on_success(first);
+    ::core::assert!(
+        b.try_acquire().is_none(),
+        "half-open admits at most half_open_trials calls in all, not that many at a time"
+    );
+    ::core::assert_eq!(b.state(), State::HalfOpen);
+}
+

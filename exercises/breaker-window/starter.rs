@@ -1,8 +1,9 @@
 //! # A breaker that trips on a failure rate
 //!
 //! The textbook breaker counts consecutive failures. Production breakers (resilience4j,
-//! Polly) do something better: they keep a *sliding window* of the last N call outcomes
-//! and trip when the *failure rate* in that window reaches a threshold. Why?
+//! Polly) do something better: they keep a *sliding window* of recent outcomes (the last
+//! N calls, as here and in resilience4j's count-based window, or the last N seconds, as
+//! in Polly) and trip when the *failure rate* in that window reaches a threshold. Why?
 //! - "5 failures in a row" never trips on a dependency failing 80% of the time, as long
 //!   as a success slips in every few calls. A rate sees it.
 //! - A rate over a handful of calls is noise: 1 failure out of 1 call is "100%". So the
@@ -32,11 +33,17 @@
 //!   `Rejected::HalfOpenFull`.
 //! - Any failed trial re-opens the breaker at once, with a fresh wait.
 //! - When `half_open_calls` trials have succeeded, the breaker closes.
-//!   (resilience4j judges the trials by their failure rate; this lesson uses the
-//!   stricter rule that one failed trial is enough to re-open.)
+//!   This is the course's half-open model, the same as the lesson's breaker and
+//!   `breaker-state-machine`. (resilience4j instead judges the trials by their failure
+//!   rate, so one failure among several trials can still close it; both are sound,
+//!   because only the trials decide.)
 //!
 //! Every change of state starts with an empty window and fresh trial counts: the
 //! outcomes of the old state say nothing about the new one.
+//!
+//! Out of scope here: stale outcomes. This breaker hands out no permits, so it cannot
+//! tell a slow call admitted while Closed from a trial; if one reports during HalfOpen,
+//! it counts as a trial. `breaker-state-machine` fixes that with epoch-stamped permits.
 //!
 //! `Breaker::new` refuses a configuration that cannot work (defensive design: find the
 //! mistake at start-up, not during the outage): `window_size == 0`; `minimum_calls == 0`

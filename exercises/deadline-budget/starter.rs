@@ -28,7 +28,10 @@
 //! version of "run this with a timeout" is: run it on another thread, wait for its
 //! answer on a channel for at most the remaining time, and stop *waiting* when the time
 //! is up). The work receives the deadline so that it can stop itself and pass a
-//! smaller budget to its own calls.
+//! smaller budget to its own calls. One thread per call is fine for this exercise, but
+//! in a server it is unbounded: work that ignores its deadline keeps its thread after
+//! the caller has gone. Production code caps those threads with a bulkhead (a fixed
+//! pool or a semaphore, section 5).
 //! - `run_with_deadline(deadline, work)`: `Expired` without starting anything if the
 //!   deadline has already passed; the value if it arrives in time; `TimedOut` if not
 //!   (return at once: do not wait for the thread); `Panicked` if the work panicked.

@@ -19,6 +19,12 @@
 //! 4. A new key is charged through the gateway. A success or a decline is a final
 //!    answer: remember it for the key. `Unavailable` is not an answer (no money moved),
 //!    so do **not** remember it: a retry with the same key must try the charge again.
+//!    Here `Unavailable` *proves* nothing was charged, like a refused connection. A
+//!    timeout would not: the charge may have gone through with the reply lost, so a real
+//!    processor keeps the key claimed and asks the gateway, by the gateway's own
+//!    idempotency key, what happened (the lesson's section 4 handler, and the
+//!    `checkout-outbox` exercise, do that). This gateway takes no key, so that case is
+//!    left out.
 //!
 //! Keys are independent: two different keys for the same account and amount are two
 //! payments (a customer may really buy the same thing twice).

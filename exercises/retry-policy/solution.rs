@@ -147,7 +147,11 @@ pub fn retry<T, C: Clock>(
                 attempts: attempt,
             });
         }
-        if !op.safe_to_repeat() && error != CallError::Refused {
+        let proves_not_done = matches!(
+            error,
+            CallError::Refused | CallError::TooManyRequests { .. }
+        );
+        if !op.safe_to_repeat() && !proves_not_done {
             return Err(RetryError::NotSafeToRetry {
                 error,
                 attempts: attempt,

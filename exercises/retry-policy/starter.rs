@@ -8,8 +8,11 @@
 //!   The server may have charged the card and the reply got lost. Only operations that
 //!   are safe to repeat (idempotent, or carrying an idempotency key the server
 //!   deduplicates on) may be retried after such an error.
-//!   One error is different: `Refused` (connection refused) proves the request never
-//!   reached the server, so even a non-idempotent call may be retried after it.
+//!   Two errors are different because they prove the work was not done: `Refused`
+//!   (connection refused: the request never reached the server) and `TooManyRequests`
+//!   (a 429 is the server's explicit refusal to take the request; AWS SDKs retry
+//!   throttling errors for every operation). Even a non-idempotent call may be retried
+//!   after either. A 503 proves nothing: the server may have started the work.
 //! - Retrying without limits turns a short outage into a retry storm: every client
 //!   multiplies its load just when the server is weakest. So retries are bounded twice,
 //!   by a number of attempts and by a time budget (the caller has a deadline; a retry
@@ -17,8 +20,8 @@
 //!
 //! The policy you implement, after attempt `n` (1-based) fails with `error`:
 //! 1. `error` not transient -> give up: `Permanent`.
-//! 2. transient, but the operation is not safe to repeat and `error` is not `Refused`
-//!    -> give up: `NotSafeToRetry`.
+//! 2. transient, but the operation is not safe to repeat and `error` is neither
+//!    `Refused` nor `TooManyRequests` -> give up: `NotSafeToRetry`.
 //! 3. `n` has reached `max_attempts` -> give up: `AttemptsExhausted`.
 //! 4. delay = `backoff_ms(n)` = `base_delay_ms * 2^(n-1)`, capped at `max_delay_ms`;
 //!    when a 429 carries `retry_after_ms`, wait at least that long (the server knows

@@ -216,9 +216,6 @@ fn a_non_idempotent_call_is_not_retried_after_an_ambiguous_error() {
     for error in [
         CallError::Timeout,
         CallError::Unavailable,
-        CallError::TooManyRequests {
-            retry_after_ms: None,
-        },
     ] {
         let clock = ManualClock::new(0);
         let mut calls = 0;
@@ -418,5 +415,72 @@ fn huge_limits_do_not_overflow() {
     assert!(
         matches!(result, Err(RetryError::BudgetExhausted { .. })),
         "with growing delays the budget runs out first, without an arithmetic panic: {result:?}"
+    );
+}
+
+#[test]
+fn a_429_is_an_explicit_refusal_so_even_a_plain_post_is_retried() {
+    let clock = ManualClock::new(0);
+    let result = retry(&policy(5, 10_000), &post(), &clock, |attempt| {
+        if attempt == 1 {
+            Err(CallError::TooManyRequests {
+                retry_after_ms: Some(700),
+            })
+        } else {
+            Ok("created")
+        }
+    });
+    ::core::assert_eq!(
+        result,
+        Ok("created"),
+        "a 429 says the server did not take the request: repeating it cannot charge twice"
+    );
+    ::core::assert_eq!(clock.sleeps(), vec![700], "and Retry-After sets the wait");
+}
+
+#[test]
+fn a_permanent_error_on_a_post_is_permanent_not_unsafe() {
+    let clock = ManualClock::new(0);
+    let result: Result<(), _> = retry(&policy(5, 10_000), &post(), &clock, |_| {
+        Err(CallError::Declined("insufficient funds".into()))
+    });
+    ::core::assert_eq!(
+        result,
+        Err(RetryError::Permanent {
+            error: CallError::Declined("insufficient funds".into()),
+            attempts: 1
+        }),
+        "rule 1 comes before rule 2: the error is permanent whatever the operation"
+    );
+}
+
+#[test]
+fn an_unsafe_post_is_reported_as_unsafe_even_on_its_last_attempt() {
+    let clock = ManualClock::new(0);
+    let result: Result<(), _> =
+        retry(&policy(1, 10_000), &post(), &clock, |_| Err(CallError::Timeout));
+    ::core::assert_eq!(
+        result,
+        Err(RetryError::NotSafeToRetry {
+            error: CallError::Timeout,
+            attempts: 1
+        }),
+        "rule 2 comes before rule 3"
+    );
+}
+
+#[test]
+fn attempts_run_out_before_the_budget_is_checked() {
+    let clock = ManualClock::new(0);
+    // The second attempt is the last allowed, and its retry would also miss the budget.
+    let result: Result<(), _> =
+        retry(&policy(2, 150), &get(), &clock, |_| Err(CallError::Unavailable));
+    ::core::assert_eq!(
+        result,
+        Err(RetryError::AttemptsExhausted {
+            last: CallError::Unavailable,
+            attempts: 2
+        }),
+        "rule 3 comes before rule 5"
     );
 }
