@@ -174,9 +174,10 @@ impl Index {
             .iter()
             .enumerate()
             .filter_map(|(i, entry)| {
+                let exact_title = entry.title.eq_ignore_ascii_case(query.trim());
                 let title = fuzzy
                     .score(Utf32Str::new(&entry.title, &mut buf), &mut matcher)
-                    .map(|s| s * TITLE_WEIGHT);
+                    .map(|s| s * TITLE_WEIGHT * if exact_title { 2 } else { 1 });
                 let body = exact.score(Utf32Str::new(&entry.body, &mut buf), &mut matcher);
                 let score = title.into_iter().chain(body).max()?;
                 Some(Hit {
@@ -186,8 +187,15 @@ impl Index {
                 })
             })
             .collect();
-        // Best first; ties keep the workbook's order (lesson, cards, exercises, sims).
-        hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        // Best first; at equal scores the shorter title is the closer match, then the
+        // workbook's order (lesson, cards, exercises, simulations).
+        let title_len = |h: &Hit| self.entries[h.entry].title.len();
+        hits.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then(title_len(a).cmp(&title_len(b)))
+                .then(a.entry.cmp(&b.entry))
+        });
         hits.truncate(limit);
         hits
     }
@@ -291,6 +299,12 @@ mod tests {
             best.title.to_lowercase().contains("jitter"),
             "{}",
             best.title
+        );
+        let exact = index.search("A validated Amount", 3);
+        assert_eq!(
+            index.entries[exact[0].entry].kind,
+            Kind::Exercise,
+            "{exact:?}"
         );
         let fuzzy = index.search("brkr", 5);
         assert!(

@@ -351,3 +351,101 @@ pub fn level(m: &PatternMastery) -> Level {
         Level::Retained
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pattern with 10 cards, 2 exercises and 1 simulation, nothing done.
+    fn blank() -> PatternMastery {
+        PatternMastery {
+            pack: "p".into(),
+            id: "s".into(),
+            number: 1,
+            title: "S".into(),
+            level: Level::Unseen,
+            card_tags: vec!["s".into()],
+            section_read: false,
+            cards: CardFigures {
+                total: 10,
+                ..CardFigures::default()
+            },
+            exercises: ExerciseFigures {
+                total: 2,
+                max_points: 20,
+                ..ExerciseFigures::default()
+            },
+            simulations: Count { done: 0, total: 1 },
+            guided_steps_done: 0,
+            predict: Count { done: 0, total: 2 },
+            drills: Count::default(),
+            postmortem: None,
+        }
+    }
+
+    fn practised() -> PatternMastery {
+        let mut m = blank();
+        m.section_read = true;
+        m.cards.learned = 5;
+        m.cards.retrievability = Some(0.99);
+        m.exercises.passed = 1;
+        m.exercises.tried = 1;
+        m.simulations.done = 1;
+        m
+    }
+
+    #[test]
+    fn any_activity_starts_a_pattern() {
+        assert_eq!(level(&blank()), Level::Unseen);
+        let mut m = blank();
+        m.simulations.done = 1;
+        assert_eq!(level(&m), Level::Started);
+        let mut m = blank();
+        m.postmortem = Some(PostMortemStatus::Draft);
+        assert_eq!(level(&m), Level::Started);
+    }
+
+    #[test]
+    fn practised_needs_reading_half_the_cards_an_exercise_and_the_simulations() {
+        assert_eq!(level(&practised()), Level::Practised);
+        for spoil in [
+            |m: &mut PatternMastery| m.section_read = false,
+            |m: &mut PatternMastery| m.cards.learned = 4,
+            |m: &mut PatternMastery| m.exercises.passed = 0,
+            |m: &mut PatternMastery| m.simulations.done = 0,
+        ] {
+            let mut m = practised();
+            spoil(&mut m);
+            assert_eq!(level(&m), Level::Started, "{m:?}");
+        }
+    }
+
+    #[test]
+    fn activity_alone_is_not_retention() {
+        // Everything done in one sitting: every card learned and recalled at 99 %, every
+        // exercise passed, but no memory has lasted a week yet.
+        let mut m = practised();
+        m.cards.learned = 10;
+        m.exercises.passed = 2;
+        assert_eq!(level(&m), Level::Practised);
+        m.cards.lasting = 8;
+        assert_eq!(level(&m), Level::Retained);
+        // Lasting memories that have since faded below 85 % are not retained.
+        m.cards.retrievability = Some(0.80);
+        assert_eq!(level(&m), Level::Practised);
+    }
+
+    #[test]
+    fn mastery_needs_mature_cards_and_every_predict_card_right() {
+        let mut m = practised();
+        m.cards.learned = 10;
+        m.cards.lasting = 10;
+        m.exercises.passed = 2;
+        m.cards.mature = 8;
+        assert_eq!(level(&m), Level::Retained, "predict cards not right yet");
+        m.predict.done = 2;
+        assert_eq!(level(&m), Level::Mastered);
+        m.drills = Count { done: 0, total: 1 };
+        assert_eq!(level(&m), Level::Retained, "a drill not passed");
+    }
+}

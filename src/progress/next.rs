@@ -196,3 +196,145 @@ fn exercise_step(exercise: &Exercise, section: &Section, because: &str) -> Sugge
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::ContentSource;
+    use crate::runner::exercise::{Catalog, load_catalog};
+    use crate::srs::{Rating, Scheduler};
+    use crate::store::Progress;
+
+    const PACK: &str = "scars-to-architecture";
+
+    fn content() -> (crate::content::Library, Catalog, Vec<Card>) {
+        let source = ContentSource::Embedded;
+        let library = crate::content::load_library(&source);
+        let catalog = load_catalog(&source, Some(&library));
+        let cards = crate::srs::load_decks(&source, &library).reviewable(&Default::default(), &[]);
+        (library, catalog, cards)
+    }
+
+    fn suggest_for(progress: &Progress, now: DateTime<Utc>) -> Step {
+        let (library, catalog, cards) = content();
+        suggest(&Inputs {
+            library: &library,
+            catalog: &catalog,
+            cards: &cards,
+            progress,
+            now,
+        })
+        .step
+    }
+
+    fn now() -> DateTime<Utc> {
+        crate::srs::time::parse("2026-06-01T12:00:00Z").unwrap_or_default()
+    }
+
+    fn read(progress: &mut Progress, section: &str) {
+        progress.lessons.set_read(PACK, section, true);
+    }
+
+    #[test]
+    fn a_new_learner_starts_with_section_one() {
+        let step = suggest_for(&Progress::default(), now());
+        assert_eq!(
+            step,
+            Step::Read {
+                pack: PACK.into(),
+                section: "post-mortems".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_read_section_goes_round_the_loop_before_the_next_section() {
+        let mut p = Progress::default();
+        read(&mut p, "post-mortems");
+        read(&mut p, "defensive-design");
+        read(&mut p, "circuit-breaker");
+        // Simulation first, then its new cards, then its easiest exercise.
+        assert_eq!(
+            suggest_for(&p, now()),
+            Step::Simulation {
+                id: "breaker".into()
+            }
+        );
+        p.sims.mark_opened("breaker");
+        p.sims.mark_opened("retry-storm");
+        assert!(matches!(
+            suggest_for(&p, now()),
+            Step::LearnCards { ref tag, .. } if tag == "circuit-breaker"
+        ));
+        p.cards.settings.new_per_day = 0;
+        let Step::Exercise { id } = suggest_for(&p, now()) else {
+            panic!("expected an exercise");
+        };
+        let (library, catalog, _) = content();
+        let section = library.packs[0].section("circuit-breaker").unwrap();
+        let easiest = &lesson_order::section_exercises(&catalog, section)[0];
+        assert_eq!(id, easiest.id, "the easiest of the section first");
+        assert!(
+            section.exercises.iter().all(|other| {
+                catalog.get(other).unwrap().difficulty as u8 >= easiest.difficulty as u8
+            }),
+            "{id} is the easiest"
+        );
+        for id in [
+            "breaker-state-machine",
+            "breaker-window",
+            "breaker-bug-hunt",
+        ] {
+            p.exercises.record_mut(id).passed = true;
+        }
+        assert_eq!(
+            suggest_for(&p, now()),
+            Step::Read {
+                pack: PACK.into(),
+                section: "idempotency".into()
+            }
+        );
+    }
+
+    #[test]
+    fn more_than_a_few_due_cards_come_first() {
+        let mut p = Progress::default();
+        let scheduler = Scheduler::new(0.9, false).unwrap();
+        let (_, _, cards) = content();
+        let yesterday = now() - chrono::Duration::days(1);
+        for card in cards.iter().take(FEW_DUE) {
+            p.cards
+                .answer(&scheduler, &card.id, Rating::Again, yesterday)
+                .unwrap();
+        }
+        // Exactly a few due: reading comes first.
+        assert!(matches!(suggest_for(&p, now()), Step::Read { .. }));
+        let extra = &cards[FEW_DUE].id;
+        p.cards
+            .answer(&scheduler, extra, Rating::Again, yesterday)
+            .unwrap();
+        assert_eq!(suggest_for(&p, now()), Step::Review { due: FEW_DUE + 1 });
+    }
+
+    #[test]
+    fn with_everything_read_unpassed_exercises_of_read_sections_come_next() {
+        let (library, _, _) = content();
+        let mut p = Progress::default();
+        for section in &library.packs[0].sections {
+            read(&mut p, &section.id);
+            for sim in &section.simulations {
+                p.sims.mark_opened(sim);
+            }
+        }
+        p.cards.settings.new_per_day = 0;
+        let Step::Exercise { id } = suggest_for(&p, now()) else {
+            panic!("expected an exercise");
+        };
+        // The last section with exercises is finished first (its loop), then lesson order.
+        assert!(!id.is_empty());
+        for e in crate::runner::exercise::load_catalog(&ContentSource::Embedded, None).exercises {
+            p.exercises.record_mut(&e.id).passed = true;
+        }
+        assert!(matches!(suggest_for(&p, now()), Step::Done { .. }));
+    }
+}

@@ -5,6 +5,7 @@ use chrono::{Local, Utc};
 use egui::RichText;
 
 use super::theme::{self, Semantic};
+use super::widgets::card_grid::{CardStyle, card_grid};
 use super::widgets::mastery_map;
 use crate::progress::next::Step;
 use crate::progress::summary::Overview;
@@ -42,8 +43,7 @@ impl HomeScreen {
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 ui.add_space(theme::SPACE_L);
-                let width = ui.available_width().min(1100.0);
-                ui.set_max_width(width);
+                ui.set_max_width(ui.available_width().min(1100.0));
                 let first_visit = overview.totals.days_studied == 0;
                 ui.heading(if first_visit {
                     "Welcome to Resilience Workbook"
@@ -59,7 +59,7 @@ impl HomeScreen {
                 ui.add_space(theme::SPACE_M);
                 if !shared.store.progress.settings.intro_dismissed {
                     intro_ui(ui, shared);
-                    ui.add_space(theme::SPACE_M);
+                    ui.add_space(theme::SPACE_L);
                 }
                 continue_ui(ui, shared, &overview);
                 ui.add_space(theme::SPACE_L);
@@ -97,46 +97,34 @@ impl HomeScreen {
 }
 
 fn intro_ui(ui: &mut egui::Ui, shared: &mut Shared) {
-    egui::Frame::group(ui.style())
-        .corner_radius(theme::RADIUS)
-        .inner_margin(egui::Margin::same(theme::SPACE_M as i8))
-        .show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            ui.horizontal(|ui| {
-                ui.label(RichText::new("How this workbook works").strong());
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui
-                        .small_button("Got it ✕")
-                        .on_hover_text("Hide this introduction")
-                        .clicked()
-                    {
-                        shared.store.progress.settings.intro_dismissed = true;
-                        shared.save();
-                    }
-                });
-            });
-            ui.label(
-                "Twelve sections, one pattern each. For every section, go round the loop once; the Continue button always knows the next step.",
-            );
-            ui.add_space(theme::SPACE_XS);
-            ui.horizontal_wrapped(|ui| {
-                for (i, (icon, verb, what)) in LOOP.iter().enumerate() {
-                    if i > 0 {
-                        ui.label(RichText::new("→").color(ui.visuals().weak_text_color()));
-                    }
-                    ui.label(RichText::new(format!("{icon} {verb}")).strong())
-                        .on_hover_text(*what);
-                    ui.label(RichText::new(*what).small());
-                }
-            });
-            ui.label(
-                RichText::new(
-                    "About ten hours in all, at your pace; progress is saved as you go.",
-                )
-                .small()
-                .color(ui.visuals().weak_text_color()),
-            );
-        });
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("How this workbook works").strong().size(18.0));
+        if ui
+            .small_button("Got it ✕")
+            .on_hover_text("Hide this introduction")
+            .clicked()
+        {
+            shared.store.progress.settings.intro_dismissed = true;
+            shared.save();
+        }
+    });
+    ui.label(
+        "Twelve sections, one pattern each. Go round this loop once per section; Continue always knows the next step. About ten hours in all, at your pace, saved as you go.",
+    );
+    ui.add_space(theme::SPACE_XS);
+    card_grid(ui, "intro-loop", LOOP.len(), 170.0, 5, 66.0, |ui, i| {
+        let (icon, verb, what) = LOOP[i];
+        ui.label(RichText::new(format!("{}. {icon} {verb}", i + 1)).strong());
+        ui.add(
+            egui::Label::new(
+                RichText::new(what)
+                    .small()
+                    .color(ui.visuals().weak_text_color()),
+            )
+            .wrap(),
+        );
+        CardStyle::default()
+    });
 }
 
 /// The single best next step, as one big button with its reason.
@@ -158,13 +146,7 @@ fn continue_ui(ui: &mut egui::Ui, shared: &mut Shared, overview: &Overview) {
             let nav = nav_for(&next.step);
             let button = egui::Button::new(RichText::new(format!("▶  {}", next.what)).size(18.0))
                 .min_size(egui::vec2(0.0, 36.0));
-            let clicked = ui
-                .add_enabled(nav.is_some(), button)
-                .on_hover_text("Enter also continues")
-                .clicked()
-                || (nav.is_some()
-                    && ui.memory(|m| m.focused().is_none())
-                    && ui.input(|i| i.key_pressed(egui::Key::Enter)));
+            let clicked = ui.add_enabled(nav.is_some(), button).clicked();
             if clicked && let Some(nav) = nav {
                 shared.nav = Some(nav);
             }
@@ -199,7 +181,7 @@ fn nav_for(step: &Step) -> Option<Nav> {
     })
 }
 
-/// Today in five tiles.
+/// Today in five tiles, each opening the place that moves it.
 fn today_ui(ui: &mut egui::Ui, shared: &mut Shared, overview: &Overview) {
     let t = &overview.today;
     let totals = &overview.totals;
@@ -210,24 +192,24 @@ fn today_ui(ui: &mut egui::Ui, shared: &mut Shared, overview: &Overview) {
     } else {
         "days in a row; study today to keep it".to_owned()
     };
-    let tiles: [(String, &str, String, Option<Nav>); 5] = [
+    let tiles: [(String, &str, String, Nav); 5] = [
         (
             t.cards_due.to_string(),
             "cards due",
             "learning steps and reviews due now".to_owned(),
-            Some(Nav::Screen(Screen::Flashcards)),
+            Nav::Screen(Screen::Flashcards),
         ),
         (
             t.cards_new.to_string(),
             "new cards",
-            "today's new-card limit still allows".to_owned(),
-            Some(Nav::Screen(Screen::Flashcards)),
+            "left in today's new-card limit".to_owned(),
+            Nav::Screen(Screen::Flashcards),
         ),
         (
             t.reviews_done.to_string(),
             "answered today",
             "flashcard answers since the day began".to_owned(),
-            Some(Nav::Screen(Screen::Flashcards)),
+            Nav::Screen(Screen::Flashcards),
         ),
         (
             format!(
@@ -236,60 +218,38 @@ fn today_ui(ui: &mut egui::Ui, shared: &mut Shared, overview: &Overview) {
             ),
             "exercises passed",
             format!("{}\u{a0}/\u{a0}{} points", totals.points, totals.max_points),
-            Some(Nav::Screen(Screen::Exercises)),
+            Nav::Screen(Screen::Exercises),
         ),
         (
             t.streak.to_string(),
             "day streak",
             streak_note,
-            Some(Nav::Screen(Screen::Progress)),
+            Nav::Screen(Screen::Progress),
         ),
     ];
-    let gap = theme::SPACE_S;
-    let columns = if ui.available_width() < 760.0 { 3 } else { 5 };
-    let width = (ui.available_width() - gap * (columns as f32 - 1.0)) / columns as f32;
-    ui.label(
-        RichText::new(format!(
-            "Today, {}",
-            Utc::now().with_timezone(&Local).format("%A %-d %B")
-        ))
-        .strong()
-        .size(18.0),
-    );
-    for row in tiles.chunks(columns) {
-        ui.horizontal(|ui| {
-            ui.spacing_mut().item_spacing.x = gap;
-            for (value, label, note, nav) in row {
-                let response = egui::Frame::group(ui.style())
-                    .corner_radius(theme::RADIUS)
-                    .show(ui, |ui| {
-                        ui.set_width(width - 14.0);
-                        ui.label(RichText::new(value).size(24.0).strong());
-                        ui.label(RichText::new(*label).strong());
-                        ui.add(
-                            egui::Label::new(
-                                RichText::new(note)
-                                    .small()
-                                    .color(ui.visuals().weak_text_color()),
-                            )
-                            .truncate(),
-                        );
-                    })
-                    .response;
-                let click = ui
-                    .interact(
-                        response.rect,
-                        ui.scope_id().with(("tile", *label)),
-                        egui::Sense::click(),
-                    )
-                    .on_hover_cursor(egui::CursorIcon::PointingHand)
-                    .on_hover_text(note.as_str());
-                if click.clicked()
-                    && let Some(nav) = nav
-                {
-                    shared.nav = Some(nav.clone());
-                }
-            }
-        });
+    let today = Utc::now().with_timezone(&Local).format("%A %-d %B");
+    ui.label(RichText::new(format!("Today, {today}")).strong().size(18.0));
+    let clicked = card_grid(ui, "today", tiles.len(), 150.0, 5, 84.0, |ui, i| {
+        let (value, label, note, _) = &tiles[i];
+        ui.spacing_mut().item_spacing.y = 1.0;
+        ui.label(RichText::new(value).size(24.0).strong());
+        ui.label(RichText::new(*label).strong());
+        ui.add(
+            egui::Label::new(
+                RichText::new(note)
+                    .small()
+                    .color(ui.visuals().weak_text_color()),
+            )
+            .truncate(),
+        );
+        CardStyle {
+            clickable: true,
+            label: format!("{value} {label}"),
+            tooltip: Some(note.clone()),
+            ..CardStyle::default()
+        }
+    });
+    if let Some(i) = clicked {
+        shared.nav = Some(tiles[i].3.clone());
     }
 }

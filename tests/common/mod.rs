@@ -8,6 +8,9 @@ use resilience_workbook::app::WorkbookApp;
 use resilience_workbook::content::ContentSource;
 use resilience_workbook::store::Store;
 
+/// The whole app under a headless harness.
+pub type App = Harness<'static, Option<WorkbookApp>>;
+
 /// The app is built inside the first frame because it needs the egui context.
 pub fn harness(data_dir: &std::path::Path) -> Harness<'static, Option<WorkbookApp>> {
     harness_sized(data_dir, egui::vec2(1280.0, 800.0))

@@ -3,13 +3,15 @@
 
 use egui::{RichText, Sense};
 
+use super::card_grid::{CardStyle, card_grid};
+
 use crate::progress::{Level, PatternMastery};
 use crate::ui::state::{Nav, SectionRef};
 use crate::ui::theme::{self, Semantic};
 
 /// Narrowest a cell may be before the map uses fewer columns.
-const CELL_MIN_WIDTH: f32 = 210.0;
-const CELL_HEIGHT: f32 = 74.0;
+const CELL_MIN_WIDTH: f32 = 220.0;
+const CELL_HEIGHT: f32 = 78.0;
 
 /// How strongly a level tints its cell: darker for more mastery.
 fn tint(level: Level) -> f32 {
@@ -34,47 +36,16 @@ pub fn level_fill(ui: &egui::Ui, level: Level) -> egui::Color32 {
 
 /// Draws the map; returns where a clicked cell leads.
 pub fn mastery_map_ui(ui: &mut egui::Ui, patterns: &[PatternMastery]) -> Option<Nav> {
-    let mut nav = None;
-    let width = ui.available_width();
-    let gap = theme::SPACE_S;
-    let columns = ((width + gap) / (CELL_MIN_WIDTH + gap))
-        .floor()
-        .clamp(1.0, 4.0) as usize;
-    let cell_width = (width - gap * (columns as f32 - 1.0)) / columns as f32;
-    for row in patterns.chunks(columns) {
-        ui.horizontal(|ui| {
-            ui.spacing_mut().item_spacing.x = gap;
-            for p in row {
-                if cell_ui(ui, p, cell_width).clicked() {
-                    nav = Some(Nav::Section(
-                        SectionRef {
-                            pack: p.pack.clone(),
-                            section: p.id.clone(),
-                        },
-                        None,
-                    ));
-                }
-            }
-        });
-        ui.add_space(gap - ui.spacing().item_spacing.y);
-    }
-    legend_ui(ui);
-    nav
-}
-
-fn cell_ui(ui: &mut egui::Ui, p: &PatternMastery, width: f32) -> egui::Response {
-    let fill = level_fill(ui, p.level);
-    let frame = egui::Frame::new()
-        .fill(fill)
-        .stroke(ui.visuals().widgets.noninteractive.bg_stroke)
-        .corner_radius(theme::RADIUS)
-        .inner_margin(egui::Margin::same(theme::SPACE_S as i8));
-    let inner = frame.show(ui, |ui| {
-        let inner_width = width - 2.0 * theme::SPACE_S - 2.0;
-        ui.set_width(inner_width);
-        ui.set_height(CELL_HEIGHT - 2.0 * theme::SPACE_S);
-        ui.vertical(|ui| {
-            ui.spacing_mut().item_spacing.y = 2.0;
+    let clicked = card_grid(
+        ui,
+        "mastery-map",
+        patterns.len(),
+        CELL_MIN_WIDTH,
+        4,
+        CELL_HEIGHT,
+        |ui, i| {
+            let p = &patterns[i];
+            ui.spacing_mut().item_spacing.y = 3.0;
             ui.add(
                 egui::Label::new(RichText::new(format!("{}. {}", p.number, p.title)).strong())
                     .truncate(),
@@ -84,24 +55,26 @@ fn cell_ui(ui: &mut egui::Ui, p: &PatternMastery, width: f32) -> egui::Response 
                 ui.label(RichText::new(p.level.label()).small());
             });
             ui.add(egui::Label::new(RichText::new(figures_line(p)).small()).truncate());
-        });
-    });
-    let response = ui
-        .interact(
-            inner.response.rect,
-            ui.scope_id().with(("mastery", &p.id)),
-            Sense::click(),
+            CardStyle {
+                fill: Some(level_fill(ui, p.level)),
+                clickable: true,
+                label: format!("{}. {}: {}", p.number, p.title, p.level.label()),
+                tooltip: Some(details(p)),
+            }
+        },
+    );
+    ui.add_space(theme::SPACE_S);
+    legend_ui(ui);
+    clicked.map(|i| {
+        let p = &patterns[i];
+        Nav::Section(
+            SectionRef {
+                pack: p.pack.clone(),
+                section: p.id.clone(),
+            },
+            None,
         )
-        .on_hover_text(details(p))
-        .on_hover_cursor(egui::CursorIcon::PointingHand);
-    response.widget_info(|| {
-        egui::WidgetInfo::labeled(
-            egui::Role::Button,
-            true,
-            format!("{}. {}: {}", p.number, p.title, p.level.label()),
-        )
-    });
-    response
+    })
 }
 
 /// Four pips, one per level above unseen, filled up to the pattern's level.

@@ -2,6 +2,7 @@
 
 pub mod breaker_diagram;
 pub mod calendar;
+pub mod card_grid;
 pub mod choice;
 pub mod counter_grid;
 pub mod mastery_map;
