@@ -6,6 +6,7 @@ use chrono::Utc;
 use egui::RichText;
 
 use super::theme;
+use super::widgets::card_grid::{CardStyle, card_grid};
 use super::widgets::{calendar, mastery_map};
 use crate::progress::PatternMastery;
 use crate::progress::mastery::PostMortemStatus;
@@ -23,7 +24,7 @@ impl ProgressScreen {
     pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared) {
         let overview = shared.overview();
         let mut nav = None;
-        egui::ScrollArea::both()
+        egui::ScrollArea::vertical()
             .id_salt("progress")
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -34,7 +35,10 @@ impl ProgressScreen {
                 ui.add_space(theme::SPACE_L);
                 ui.label(RichText::new("By section").strong().size(18.0));
                 ui.add_space(theme::SPACE_XS);
-                sections_ui(ui, &overview.patterns, &mut nav);
+                // A narrow window scrolls the table sideways, not the whole page.
+                egui::ScrollArea::horizontal()
+                    .id_salt("progress-table")
+                    .show(ui, |ui| sections_ui(ui, &overview.patterns, &mut nav));
                 ui.add_space(theme::SPACE_L);
                 ui.label(RichText::new("Study calendar (last 26 weeks)").strong().size(18.0));
                 ui.label(
@@ -83,21 +87,15 @@ fn totals_ui(ui: &mut egui::Ui, o: &Overview) {
             nbsp(t.simulations_opened, t.simulations),
             "simulations opened",
         ),
-        (t.postmortems_written.to_string(), "post-mortems written"),
+        (t.postmortems_written.to_string(), "post-mortems"),
         (t.days_studied.to_string(), "days studied"),
     ];
-    ui.horizontal_wrapped(|ui| {
-        for (value, label) in items {
-            egui::Frame::group(ui.style())
-                .corner_radius(theme::RADIUS)
-                .show(ui, |ui| {
-                    ui.set_min_width(110.0);
-                    ui.vertical(|ui| {
-                        ui.label(RichText::new(value).size(20.0).strong());
-                        ui.label(RichText::new(label).small());
-                    });
-                });
-        }
+    card_grid(ui, "progress-totals", items.len(), 118.0, 8, 58.0, |ui, i| {
+        let (value, label) = &items[i];
+        ui.spacing_mut().item_spacing.y = 1.0;
+        ui.label(RichText::new(value).size(20.0).strong());
+        ui.label(RichText::new(*label).small());
+        CardStyle::default()
     });
 }
 
@@ -155,16 +153,20 @@ fn row_ui(ui: &mut egui::Ui, p: &PatternMastery, nav: &mut Option<Nav>) {
                 .on_hover_text(p.level.meaning());
         });
     ui.label(if p.section_read { "✔" } else { "–" });
+    if p.cards.total == 0 {
+        ui.label(RichText::new("none").color(weak));
+    }
     let cards = format!("{}\u{a0}/\u{a0}{}", p.cards.learned, p.cards.total);
     let due = if p.cards.due > 0 {
         format!(" · {} due", p.cards.due)
     } else {
         String::new()
     };
-    if ui
-        .link(format!("{cards}{due}"))
-        .on_hover_text("Review this section's cards")
-        .clicked()
+    if p.cards.total > 0
+        && ui
+            .link(format!("{cards}{due}"))
+            .on_hover_text("Review this section's cards")
+            .clicked()
         && let Some(tag) = p.card_tags.first()
     {
         *nav = Some(Nav::Cards(tag.clone()));
