@@ -117,6 +117,8 @@ impl PostMortemScreen {
         }
         if let Some(since) = self.unsaved_since {
             if now - since >= SAVE_DELAY {
+                // One piece of post-mortem writing per autosave, for the study calendar.
+                shared.record(crate::progress::ActivityKind::PostMortem);
                 shared.save();
                 self.unsaved_since = None;
             } else {
