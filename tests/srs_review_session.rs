@@ -110,6 +110,6 @@ fn a_lesson_section_opens_its_cards() {
         harness.state().as_ref().unwrap().screen(),
         Screen::Flashcards
     );
-    harness.get_by_label_contains("Only: post-mortems");
-    harness.get_by_label_contains("#post-mortems");
+    harness.get_by_label_contains("Only: 1. Blameless post-mortems");
+    harness.get_by_label("1. Blameless post-mortems");
 }

@@ -97,7 +97,7 @@ impl FlashcardsScreen {
             self.built = true;
         }
         ui.add_space(theme::SPACE_M);
-        self.header_ui(ui);
+        self.header_ui(ui, shared);
         ui.separator();
         match self.tab {
             Tab::Review => self.review_ui(ui, shared),
@@ -117,7 +117,7 @@ impl FlashcardsScreen {
         }
     }
 
-    fn header_ui(&mut self, ui: &mut egui::Ui) {
+    fn header_ui(&mut self, ui: &mut egui::Ui, shared: &Shared) {
         ui.horizontal(|ui| {
             ui.heading("Flashcards");
             ui.add_space(theme::SPACE_L);
@@ -128,7 +128,8 @@ impl FlashcardsScreen {
             }
             if let Some(tag) = self.tag.clone() {
                 ui.add_space(theme::SPACE_L);
-                ui.label(RichText::new(format!("Only: {tag}")).color(Semantic::Accent.in_ui(ui)));
+                let title = shared.tag_title(&tag);
+                ui.label(RichText::new(format!("Only: {title}")).color(Semantic::Accent.in_ui(ui)));
                 if ui
                     .small_button("✕")
                     .on_hover_text("Review cards of every section")
@@ -471,7 +472,7 @@ fn kind_line_ui(ui: &mut egui::Ui, shared: &mut Shared, card: &Card) {
                 .color(Semantic::Accent.in_ui(ui)),
         );
         for tag in &card.tags {
-            ui.label(RichText::new(format!("#{tag}")).small().color(weak));
+            ui.label(RichText::new(shared.tag_title(tag)).small().color(weak));
         }
         if card.pack.is_none() {
             ui.label(RichText::new("your card").small().color(weak));

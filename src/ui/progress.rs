@@ -90,13 +90,21 @@ fn totals_ui(ui: &mut egui::Ui, o: &Overview) {
         (t.postmortems_written.to_string(), "post-mortems"),
         (t.days_studied.to_string(), "days studied"),
     ];
-    card_grid(ui, "progress-totals", items.len(), 118.0, 8, 58.0, |ui, i| {
-        let (value, label) = &items[i];
-        ui.spacing_mut().item_spacing.y = 1.0;
-        ui.label(RichText::new(value).size(20.0).strong());
-        ui.label(RichText::new(*label).small());
-        CardStyle::default()
-    });
+    card_grid(
+        ui,
+        "progress-totals",
+        items.len(),
+        118.0,
+        8,
+        58.0,
+        |ui, i| {
+            let (value, label) = &items[i];
+            ui.spacing_mut().item_spacing.y = 1.0;
+            ui.label(RichText::new(value).size(20.0).strong());
+            ui.label(RichText::new(*label).small());
+            CardStyle::default()
+        },
+    );
 }
 
 fn section_ref(p: &PatternMastery) -> SectionRef {

@@ -156,6 +156,20 @@ impl Shared {
         })
     }
 
+    /// The section a card tag belongs to, as its numbered title; the tag itself for a tag
+    /// no section names (the learner's own).
+    pub fn tag_title(&self, tag: &str) -> String {
+        self.library
+            .packs
+            .iter()
+            .flat_map(|p| p.sections.iter().enumerate())
+            .find(|(_, s)| s.card_tags.iter().any(|t| t == tag))
+            .map_or_else(
+                || tag.to_owned(),
+                |(i, s)| format!("{}. {}", i + 1, s.title),
+            )
+    }
+
     /// The title of a section, with its number: "3. Circuit breakers".
     pub fn section_title(&self, at: &SectionRef) -> Option<String> {
         let pack = self.library.pack(&at.pack)?;
