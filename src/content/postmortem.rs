@@ -402,6 +402,10 @@ pub fn model_answer() -> PostMortem {
             entry("18:09", "Alert: payment error rate above 5%. On-call engineer paged."),
             entry("18:25", "Memory graph shows steady growth after each restart; leak suspected."),
             entry("18:41", "Decision: roll back rather than patch forward."),
+            entry(
+                "18:53",
+                "Deploy lock released by an unrelated release; the rollback starts (twelve minutes waiting for it).",
+            ),
             entry("18:57", "Rollback to 4.11 complete; memory flat from then on."),
         ],
         impact: "About 1 in 6 checkouts failed for 52 minutes (roughly 900 failed payments); no payment \
@@ -443,6 +447,11 @@ pub fn model_answer() -> PostMortem {
                 "in two weeks",
             ),
             action("Alert on memory growth per instance, before the kill.", "SRE on-call owner", "in a month"),
+            action(
+                "Let a rollback take the deploy lock from a release in progress.",
+                "Platform team",
+                "in a month",
+            ),
         ],
     }
 }
