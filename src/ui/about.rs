@@ -15,19 +15,38 @@ hidden tests. It runs entirely offline.
 
 ## The patterns it teaches, in its own code
 
-| Pattern | Where the workbook uses it | Code |
-|---|---|---|
-| **Timeout** | Every exercise build and test run has a wall-clock limit (60 s to compile, 10 s for the tests) and a CPU-time limit, so a learner's infinite loop ends with a verdict instead of a hang. | `src/runner/watchdog.rs`, `src/runner/check.rs` |
-| **Bulkhead** | Checks run on a background runtime with its own two worker threads, never on the thread that draws the window; each test process gets its own limits on memory, file size and output (4 MiB), so one runaway check cannot starve the app or fill the disk. | `src/app.rs` (the runtime), `src/runner/watchdog.rs` (`Limits`) |
-| **Fail fast, clean up** | A check that times out, floods its output or is cancelled is killed with its whole process group, so nothing it spawned lives on. | `src/runner/watchdog.rs` |
-| **Atomic writes** | Progress is written to a temporary file, flushed, renamed over the old one and the folder flushed: a crash at any moment leaves the old file or the new one, never half of each. | `src/store/mod.rs` (`write_atomically`) |
-| **Idempotency** | A check of an unchanged file is answered from a cache keyed by the file's content, toolchain and tests, and is not counted as a new attempt: pressing Check twice has the effect of pressing it once. | `src/runner/check.rs` (`cache_key`), `src/runner/mod.rs` (`note_check`) |
-| **Quarantine, not trust** | A progress file that cannot be read is never reset or overwritten: it is moved aside under a timestamped name and the app tells you where it is. | `src/store/mod.rs` (`move_aside`) |
-| **Merging concurrent writers** | `workbook check` may record a result while the app is open. Before saving, the app notices the file changed and folds the other writer's records in (passes stay, counts take the larger), so neither side's work is lost. | `src/store/mod.rs` (`merge_from_disk`), `src/runner/mod.rs` (`merge`), `src/progress/activity.rs` (`merge`) |
-| **Bounded everything** | The result cache keeps the 1,000 newest results; the log rotates at 2 MiB; simulation series keep a bounded number of points. | `src/runner/check.rs` (`KEPT_RESULTS`), `src/logging.rs` (`MAX_LOG_BYTES`), `src/sim/engine.rs` |
-| **Graceful degradation** | One broken lesson, card or exercise is reported with file, line and column and left out; the rest still loads and works. | `src/content/`, `src/srs/deck.rs`, `src/runner/exercise.rs` |
-| **Deterministic replay** | Every simulation is a pure model of virtual time with a seeded random source: the same seed gives the same run, so "with and without the pattern" is a fair comparison. | `src/sim/engine.rs` |
-| **Observability** | Structured logs (`tracing`, with exercise and card ids and durations) go to `workbook.log` in the data folder; `RUST_LOG` sets the level. | `src/logging.rs` |
+- **Timeout**: Every exercise build and test run has a wall-clock limit (60 s to compile, 10 s for the tests) and a CPU-time limit, so a learner's infinite loop ends with a verdict instead of a hang.  
+  *Where:* `src/runner/watchdog.rs`, `src/runner/check.rs`
+
+- **Bulkhead**: Checks run on a background runtime with its own two worker threads, never on the thread that draws the window; each test process gets its own limits on memory, file size and output (4 MiB), so one runaway check cannot starve the app or fill the disk.  
+  *Where:* `src/app.rs` (the runtime), `src/runner/watchdog.rs` (`Limits`)
+
+- **Fail fast, clean up**: A check that times out, floods its output or is cancelled is killed with its whole process group, so nothing it spawned lives on.  
+  *Where:* `src/runner/watchdog.rs`
+
+- **Atomic writes**: Progress is written to a temporary file, flushed, renamed over the old one and the folder flushed: a crash at any moment leaves the old file or the new one, never half of each.  
+  *Where:* `src/store/mod.rs` (`write_atomically`)
+
+- **Idempotency**: A check of an unchanged file is answered from a cache keyed by the file's content, toolchain and tests, and is not counted as a new attempt: pressing Check twice has the effect of pressing it once.  
+  *Where:* `src/runner/check.rs` (`cache_key`), `src/runner/mod.rs` (`note_check`)
+
+- **Quarantine, not trust**: A progress file that cannot be read is never reset or overwritten: it is moved aside under a timestamped name and the app tells you where it is.  
+  *Where:* `src/store/mod.rs` (`move_aside`)
+
+- **Merging concurrent writers**: `workbook check` may record a result while the app is open. Before saving, the app notices the file changed and folds the other writer's records in (passes stay, counts take the larger), so neither side's work is lost.  
+  *Where:* `src/store/mod.rs` (`merge_from_disk`), `src/runner/mod.rs` (`merge`), `src/progress/activity.rs` (`merge`)
+
+- **Bounded everything**: The result cache keeps the 1,000 newest results; the log rotates at 2 MiB; simulation series keep a bounded number of points.  
+  *Where:* `src/runner/check.rs` (`KEPT_RESULTS`), `src/logging.rs` (`MAX_LOG_BYTES`), `src/sim/engine.rs`
+
+- **Graceful degradation**: One broken lesson, card or exercise is reported with file, line and column and left out; the rest still loads and works.  
+  *Where:* `src/content/`, `src/srs/deck.rs`, `src/runner/exercise.rs`
+
+- **Deterministic replay**: Every simulation is a pure model of virtual time with a seeded random source: the same seed gives the same run, so "with and without the pattern" is a fair comparison.  
+  *Where:* `src/sim/engine.rs`
+
+- **Observability**: Structured logs (`tracing`, with exercise and card ids and durations) go to `workbook.log` in the data folder; `RUST_LOG` sets the level.  
+  *Where:* `src/logging.rs`
 
 ## What it does not promise
 
@@ -72,5 +91,47 @@ impl AboutScreen {
                     });
                 });
             });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ABOUT;
+
+    /// Every file the page names exists, and every item named in parentheses after it
+    /// (`write_atomically`) is defined there, so a claim cannot outlive its code.
+    #[test]
+    fn every_place_the_page_names_exists() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut checked = 0;
+        for line in ABOUT.lines().filter(|l| l.contains("*Where:*")) {
+            for place in line.split("`, `").flat_map(|p| p.split("), `")) {
+                let mut parts = place.split('`').filter(|s| !s.trim().is_empty());
+                let Some(path) = parts.find(|s| s.starts_with("src/")) else {
+                    continue;
+                };
+                let file = root.join(path.trim());
+                assert!(file.exists(), "{path} is named on the About page");
+                checked += 1;
+                let names: Vec<&str> = place
+                    .split('`')
+                    .skip_while(|s| !s.starts_with("src/"))
+                    .skip(1)
+                    .filter(|s| s.chars().all(|c| c.is_alphanumeric() || c == '_') && !s.is_empty())
+                    .collect();
+                if file.is_file() {
+                    let text = std::fs::read_to_string(&file).unwrap_or_default();
+                    for name in names {
+                        assert!(
+                            text.contains(&format!("fn {name}"))
+                                || text.contains(&format!("const {name}"))
+                                || text.contains(&format!("struct {name}")),
+                            "{name} is not defined in {path}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(checked >= 10, "{checked}");
     }
 }

@@ -112,7 +112,7 @@ fn intro_ui(ui: &mut egui::Ui, shared: &mut Shared) {
         "Twelve sections, one pattern each. Go round this loop once per section; Continue always knows the next step. About ten hours in all, at your pace, saved as you go.",
     );
     ui.add_space(theme::SPACE_XS);
-    card_grid(ui, "intro-loop", LOOP.len(), 170.0, 5, 66.0, |ui, i| {
+    card_grid(ui, "intro-loop", LOOP.len(), 148.0, 5, 70.0, |ui, i| {
         let (icon, verb, what) = LOOP[i];
         ui.label(RichText::new(format!("{}. {icon} {verb}", i + 1)).strong());
         ui.add(
