@@ -7,6 +7,8 @@ pub mod progress;
 pub mod sim;
 pub mod sim_backoff;
 pub mod sim_breaker;
+pub mod sim_collapse;
+pub mod sim_retries;
 pub mod validate;
 
 use std::path::PathBuf;

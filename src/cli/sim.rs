@@ -30,6 +30,12 @@ pub enum SimCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Brooker's retry strategies against a failing service: success and load per
+    /// failure rate and strategy, as CSV.
+    Retries(super::sim_retries::RetriesArgs),
+    /// Congestive collapse (a metastable failure): offered load, goodput, retries and
+    /// concurrency per second, as CSV.
+    Collapse(super::sim_collapse::CollapseArgs),
 }
 
 pub fn run(cmd: SimCommand) -> Result<u8> {
@@ -40,5 +46,7 @@ pub fn run(cmd: SimCommand) -> Result<u8> {
             runs,
             seed,
         } => super::sim_backoff::run(&clients, runs, seed),
+        SimCommand::Retries(args) => super::sim_retries::run(&args),
+        SimCommand::Collapse(args) => super::sim_collapse::run(&args),
     }
 }

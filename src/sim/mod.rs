@@ -9,11 +9,13 @@ pub mod breaker;
 pub mod bulkhead;
 pub mod cascade;
 pub mod checkout;
+pub mod collapse;
 pub mod engine;
 pub mod idempotency;
 pub mod progress;
 pub mod race;
 pub mod retry_storm;
+pub mod retry_strategies;
 
 pub use progress::SimProgress;
 
