@@ -29,28 +29,34 @@ fn the_loads_follow_the_simulator() {
 
 #[test]
 fn without_backoff_goodput_stays_low_long_after_the_spike() {
-    for seed in 1..=3 {
+    // Metastability is a matter of chance: a 5 s spike tips most runs, not all (seeds
+    // 4 and 6 of these recover). The lesson's claim is about the usual outcome.
+    let mut collapsed = 0;
+    for seed in 1..=10 {
         let s = seconds(Load::Spike, Backoff::None, seed);
         assert_eq!(s.len(), 80);
         let before = mean_goodput(&s, 10, 20);
         assert!((35.0..45.0).contains(&before), "seed {seed}: {before}");
-        // The spike ended at 25 s; 15 s later almost nothing succeeds.
-        let after = mean_goodput(&s, 40, 80);
-        assert!(after < 2.0, "seed {seed}: {after}");
-        // The retries are what keeps it down: the server sees far more than the demand.
-        let retries: u32 = s[40..].iter().map(|x| x.retries).sum();
-        assert!(retries > 40 * 40, "seed {seed}: {retries}");
+        // The spike ended at 25 s; 15 s later almost nothing succeeds ...
+        if mean_goodput(&s, 40, 80) < 2.0 {
+            collapsed += 1;
+            // ... and the retries are what keeps it down: the server sees far more
+            // than the demand of 40/s.
+            let retries: u32 = s[40..].iter().map(|x| x.retries).sum();
+            assert!(retries > 40 * 40, "seed {seed}: {retries}");
+        }
     }
+    assert!(collapsed >= 7, "{collapsed} of 10 runs collapsed");
 }
 
 #[test]
 fn with_jitter_it_recovers_within_seconds() {
-    for seed in 1..=3 {
-        let s = seconds(Load::Spike, Backoff::Jitter, seed);
+    let config = CollapseConfig::brooker(Load::Spike, Backoff::Jitter);
+    for seed in 1..=10 {
+        let s = run(&config, seed).expect("valid");
         let after = mean_goodput(&s, 30, 80);
-        assert!(after > 36.0, "seed {seed}: {after}");
-        let config = CollapseConfig::brooker(Load::Spike, Backoff::Jitter);
-        // Within ten seconds of the spike's end the server is healthy for good.
+        assert!(after > 38.0, "seed {seed}: {after}");
+        // Ten seconds after the spike the server is healthy for good.
         assert!(
             s[35..]
                 .iter()
@@ -63,12 +69,14 @@ fn with_jitter_it_recovers_within_seconds() {
 #[test]
 fn the_ramp_collapses_with_backoff_too() {
     for backoff in Backoff::ALL {
-        let s = seconds(Load::Ramp, backoff, 1);
-        // The demand is back to 40/s by 50 s, as before the ramp, yet nothing succeeds.
-        let after = mean_goodput(&s, 45, 60);
-        assert!(after < 2.0, "{backoff:?}: {after}");
-        let before = mean_goodput(&s, 2, 12);
-        assert!(before > 35.0, "{backoff:?}: {before}");
+        for seed in 1..=5 {
+            let s = seconds(Load::Ramp, backoff, seed);
+            let before = mean_goodput(&s, 2, 12);
+            assert!(before > 35.0, "{backoff:?} seed {seed}: {before}");
+            // The demand is back to 40/s by 50 s, as at the start, yet nothing succeeds.
+            let after = mean_goodput(&s, 45, 60);
+            assert!(after < 2.0, "{backoff:?} seed {seed}: {after}");
+        }
     }
 }
 
