@@ -44,7 +44,9 @@ pub enum Strategy {
     Retries3,
     /// The post's retry token bucket, per client: each new call deposits 0.1 token into
     /// a bucket of at most 5 that starts full; a retry needs more than 1 token and
-    /// spends 1. As in the simulator, a call may retry as long as there are tokens.
+    /// spends 1. As in the simulator, a call may retry as long as there are tokens, and
+    /// the deposit is made when a call starts (the post's prose says on a success; the
+    /// simulator's `start` hook, which its figures come from, deposits on every call).
     TokenBucket,
     /// The post's retry circuit breaker, per client: up to three retries while the
     /// client's failed attempts (retries included) over its first tries, counted over its
@@ -54,9 +56,10 @@ pub enum Strategy {
     /// for a timeout, which this model never has), a call that succeeds on its first try
     /// gives 1 back and one that succeeds on a retry returns what it took; 3 attempts.
     /// Unlike the post's bucket, the quota is large (100 retries before any refill) and
-    /// refills on successes, not on new calls: at high `p` few calls succeed, so it
-    /// drains and retries stop; at low `p` it acts like two retries. The SDKs also back
-    /// off with jitter between attempts, which this load-insensitive model leaves out.
+    /// refills on successes, not on new calls, so it acts like two retries until the
+    /// quota runs dry: a client of this model needs about 10 s at `p` = 0.75 to drain it,
+    /// after which few retries pass. The SDKs also back off with jitter between
+    /// attempts, which this load-insensitive model leaves out.
     AwsStandard,
     /// gRPC retry throttling (`maxTokens` 10, `tokenRatio` 0.1), per client (a channel
     /// in gRPC): every failed attempt costs 1 token, every success returns 0.1, and
@@ -68,9 +71,10 @@ pub enum Strategy {
     /// Finagle's default `RetryBudget`: each request deposits 0.2 retry and a retry
     /// withdraws 1, over a sliding 10 s window, on top of a reserve of 10 retries per
     /// second (100 per window). Unlike the post's bucket, the reserve is sized for busy
-    /// clients: a client of this model sends 100 calls per window, so the reserve alone
-    /// lets it retry about every failure up to `p` near 0.4. Up to three retries here
-    /// (Finagle's count comes from its retry policy).
+    /// clients: a client of this model sends 100 calls per window, so reserve and
+    /// deposits (120 retries a window) cover three retries of every failure up to `p`
+    /// near 0.6, and the budget only bites above. Up to three retries here (Finagle's
+    /// count comes from its retry policy); deposits are counted per new call.
     FinagleBudget,
 }
 
