@@ -25,11 +25,6 @@ mod budget;
 #[cfg(test)]
 mod tests;
 
-pub use budget::{
-    AWS_CAPACITY, AWS_MAX_ATTEMPTS, AWS_NO_RETRY_INCREMENT, AWS_RETRY_COST, BREAKER_MAX_RATIO,
-    BUCKET_CAP, BUCKET_DEPOSIT, FINAGLE_MIN_RETRIES_PER_SEC, FINAGLE_PERCENT_CAN_RETRY,
-    FINAGLE_TTL_S, GRPC_MAX_TOKENS, GRPC_TOKEN_RATIO, POST_RETRIES,
-};
 use budget::{CallSoFar, ClientBudget};
 
 use super::backoff::run_seed;
@@ -102,18 +97,6 @@ impl Strategy {
             Self::AwsStandard => "aws_standard",
             Self::GrpcThrottling => "grpc_throttling",
             Self::FinagleBudget => "finagle_budget",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::None => "no retries",
-            Self::Retries3 => "3 retries",
-            Self::TokenBucket => "token bucket",
-            Self::Breaker => "retry breaker",
-            Self::AwsStandard => "AWS SDK standard",
-            Self::GrpcThrottling => "gRPC throttling",
-            Self::FinagleBudget => "Finagle budget",
         }
     }
 
