@@ -283,30 +283,13 @@ impl Preset {
         Self::DeadlinePropagation,
     ];
 
-    pub fn label(self) -> &'static str {
+    /// The preset's id in `catalog` (its label and explanation live there).
+    pub fn name(self) -> &'static str {
         match self {
-            Self::NoTimeouts => "No timeouts",
-            Self::InvertedBudgets => "Inverted budgets",
-            Self::CorrectBudgets => "Correct budgets",
-            Self::DeadlinePropagation => "Deadline propagation",
-        }
-    }
-
-    /// One line on what the preset shows.
-    pub fn summary(self) -> &'static str {
-        match self {
-            Self::NoTimeouts => {
-                "Only the user has a limit. Slow analytics queries hold every app thread and db connection: total outage."
-            }
-            Self::InvertedBudgets => {
-                "The db may run 10 s, the app waits 5 s: the db keeps working for callers that left."
-            }
-            Self::CorrectBudgets => {
-                "Outer timeouts longer than inner ones, part timeouts with fallbacks, analytics in its own pool: the page degrades. But in the reload surge pages wait in the app queue past the balancer's 3 s, and the app still builds them for nobody."
-            }
-            Self::DeadlinePropagation => {
-                "Correct budgets, and each call carries the time left: pages whose caller left are dropped, no layer works past the deadline, and the surge fails about half as many pages."
-            }
+            Self::NoTimeouts => "no-timeouts",
+            Self::InvertedBudgets => "inverted-budgets",
+            Self::CorrectBudgets => "correct-budgets",
+            Self::DeadlinePropagation => "deadline-propagation",
         }
     }
 
@@ -743,6 +726,10 @@ impl CascadeSim {
                 series
                     .latency_ms
                     .push(t, b.duration_sum_ms / b.ended as f64);
+            } else {
+                let series = &mut s.tiers[tier];
+                series.success_pct.push_gap(t);
+                series.latency_ms.push_gap(t);
             }
             *b = TierBucket::default();
         }

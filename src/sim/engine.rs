@@ -303,13 +303,20 @@ impl Series {
         self.points.push([t, value]);
     }
 
-    /// Mean value of the points with `from < t <= to` (0 when there are none), for tests
-    /// that ask how a run behaved over a stretch of time.
+    /// Records that the bucket ending at `t` had no data (no call finished, no rate yet):
+    /// plots break their line there instead of drawing across it. Merging a gap with a
+    /// value keeps the gap.
+    pub fn push_gap(&mut self, t: f64) {
+        self.push(t, f64::NAN);
+    }
+
+    /// Mean value of the points with `from < t <= to` (0 when there are none; gaps are
+    /// skipped), for tests that ask how a run behaved over a stretch of time.
     pub fn mean_between(&self, from: f64, to: f64) -> f64 {
         let (sum, n) = self
             .points
             .iter()
-            .filter(|p| p[0] > from && p[0] <= to)
+            .filter(|p| p[0] > from && p[0] <= to && p[1].is_finite())
             .fold((0.0, 0usize), |(sum, n), p| (sum + p[1], n + 1));
         sum / n.max(1) as f64
     }

@@ -349,9 +349,13 @@ impl StormSim {
         let ended = b.ok + b.failed;
         if ended > 0 {
             s.success_pct.push(t, 100.0 * b.ok as f64 / ended as f64);
+        } else {
+            s.success_pct.push_gap(t);
         }
         if b.ok > 0 {
             s.latency_ms.push(t, b.latency_sum_ms / b.ok as f64);
+        } else {
+            s.latency_ms.push_gap(t);
         }
         s.queue.push(t, self.waiting.len() as f64);
         s.busy_workers.push(t, self.busy as f64);

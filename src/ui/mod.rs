@@ -11,6 +11,7 @@ pub mod links;
 pub mod postmortem;
 pub mod progress;
 pub mod search;
+pub mod sim_page;
 pub mod sim_views;
 pub mod simulations;
 pub mod state;

@@ -1,136 +1,115 @@
-//! The simulations screen: the list of simulations and the selected one's view.
+//! The simulations screen: the list of simulations (title, one line on each, and a mark
+//! once visited) and the selected one's page.
 
+use super::sim_page::{Page, SimPage};
 use super::sim_views;
-use super::theme;
-use crate::content::SIMULATION_IDS;
+use super::theme::{self, Semantic};
+use crate::sim::catalog;
 use crate::ui::state::Shared;
-
-struct Entry {
-    id: &'static str,
-    title: &'static str,
-}
-
-/// The list, in teaching order; ids are `content::SIMULATION_IDS`.
-const ENTRIES: &[Entry] = &[
-    Entry {
-        id: "breaker",
-        title: "Circuit breaker",
-    },
-    Entry {
-        id: "bulkhead",
-        title: "Bulkheads",
-    },
-    Entry {
-        id: "race",
-        title: "The last ticket",
-    },
-    Entry {
-        id: "idempotency",
-        title: "Idempotency keys",
-    },
-    Entry {
-        id: "checkout-outage",
-        title: "Checkout during an outage",
-    },
-    Entry {
-        id: "backoff",
-        title: "Retries with backoff and jitter",
-    },
-    Entry {
-        id: "retry-storm",
-        title: "Retry storms",
-    },
-    Entry {
-        id: "cascade",
-        title: "Cascading timeouts",
-    },
-];
 
 #[derive(Debug)]
 pub struct SimulationsScreen {
-    selected: &'static str,
-    breaker: sim_views::breaker::BreakerView,
-    bulkhead: sim_views::bulkhead::BulkheadView,
-    race: sim_views::race::RaceView,
-    idempotency: sim_views::idempotency::IdempotencyView,
-    checkout: sim_views::checkout::CheckoutView,
-    backoff: sim_views::backoff::BackoffView,
-    retry_storm: sim_views::retry_storm::RetryStormView,
-    cascade: sim_views::cascade::CascadeView,
+    selected: usize,
+    /// One page per simulation, in `catalog::SIMULATIONS` order.
+    pages: Vec<Box<dyn Page>>,
 }
 
 impl Default for SimulationsScreen {
     fn default() -> Self {
-        Self {
-            selected: ENTRIES[0].id,
-            breaker: Default::default(),
-            bulkhead: Default::default(),
-            race: Default::default(),
-            idempotency: Default::default(),
-            checkout: Default::default(),
-            backoff: Default::default(),
-            retry_storm: Default::default(),
-            cascade: Default::default(),
-        }
+        let pages: Vec<Box<dyn Page>> = vec![
+            Box::new(SimPage::new(sim_views::breaker::BreakerView::default())),
+            Box::new(SimPage::new(sim_views::bulkhead::BulkheadView::default())),
+            Box::new(SimPage::new(sim_views::race::RaceView::default())),
+            Box::new(SimPage::new(
+                sim_views::idempotency::IdempotencyView::default(),
+            )),
+            Box::new(SimPage::new(sim_views::checkout::CheckoutView::default())),
+            Box::new(SimPage::new(sim_views::backoff::BackoffView::default())),
+            Box::new(SimPage::new(
+                sim_views::retry_storm::RetryStormView::default(),
+            )),
+            Box::new(SimPage::new(sim_views::cascade::CascadeView::default())),
+        ];
+        debug_assert!(
+            pages
+                .iter()
+                .zip(&catalog::SIMULATIONS)
+                .all(|(p, s)| p.info().id == s.id)
+        );
+        Self { selected: 0, pages }
     }
 }
 
 impl SimulationsScreen {
     /// Whether the simulation with this id can be opened (lesson sections link here).
     pub fn supports(&self, id: &str) -> bool {
-        match id {
-            "breaker" => sim_views::breaker::BreakerView::READY,
-            "bulkhead" => sim_views::bulkhead::BulkheadView::READY,
-            "race" => sim_views::race::RaceView::READY,
-            "idempotency" => sim_views::idempotency::IdempotencyView::READY,
-            "checkout-outage" => sim_views::checkout::CheckoutView::READY,
-            "backoff" => sim_views::backoff::BackoffView::READY,
-            "retry-storm" => sim_views::retry_storm::RetryStormView::READY,
-            "cascade" => sim_views::cascade::CascadeView::READY,
-            _ => false,
-        }
+        self.pages.iter().any(|p| p.info().id == id)
     }
 
-    /// Selects the simulation with this id.
+    /// Opens the simulation with this id as a lesson link does: at its first preset, at
+    /// t = 0, paused.
     pub fn open(&mut self, id: &str) {
-        if let Some(entry) = ENTRIES.iter().find(|e| e.id == id) {
-            self.selected = entry.id;
+        if let Some(i) = self.pages.iter().position(|p| p.info().id == id) {
+            self.selected = i;
+            self.pages[i].open_fresh();
         }
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared) {
-        debug_assert_eq!(ENTRIES.len(), SIMULATION_IDS.len());
+        let id = self.pages[self.selected].info().id;
+        if !shared.store.progress.sims.opened.contains(id)
+            && shared.store.progress.sims.mark_opened(id)
+        {
+            shared.save();
+        }
         egui::Panel::left("simulation-list")
             .resizable(false)
-            .exact_size(230.0)
+            .exact_size(list_width(ui))
             .show(ui, |ui| {
                 ui.add_space(theme::SPACE_S);
                 ui.label(egui::RichText::new("Simulations").strong());
                 ui.separator();
-                for entry in ENTRIES {
-                    let text = if self.supports(entry.id) {
-                        egui::RichText::new(entry.title)
-                    } else {
-                        egui::RichText::new(entry.title).color(ui.visuals().weak_text_color())
-                    };
-                    if ui
-                        .selectable_label(self.selected == entry.id, text)
-                        .clicked()
-                    {
-                        self.selected = entry.id;
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    for (i, page) in self.pages.iter().enumerate() {
+                        let info = page.info();
+                        let visited = shared.store.progress.sims.opened.contains(info.id);
+                        if entry_ui(ui, info, i == self.selected, visited) {
+                            self.selected = i;
+                        }
                     }
-                }
+                });
             });
-        egui::CentralPanel::default().show(ui, |ui| match self.selected {
-            "breaker" => self.breaker.ui(ui, shared),
-            "bulkhead" => self.bulkhead.ui(ui, shared),
-            "race" => self.race.ui(ui, shared),
-            "idempotency" => self.idempotency.ui(ui, shared),
-            "checkout-outage" => self.checkout.ui(ui, shared),
-            "backoff" => self.backoff.ui(ui, shared),
-            "retry-storm" => self.retry_storm.ui(ui, shared),
-            "cascade" => self.cascade.ui(ui, shared),
-            _ => {}
+        egui::CentralPanel::default().show(ui, |ui| {
+            self.pages[self.selected].ui(ui, shared);
         });
     }
+}
+
+/// The list is narrower in a small window, so the page keeps room for its strip.
+fn list_width(ui: &egui::Ui) -> f32 {
+    if ui.available_width() < 1000.0 {
+        190.0
+    } else {
+        230.0
+    }
+}
+
+/// One list entry: the title (the clickable label), then the one-line summary, led by
+/// a ✓ once the simulation was opened. Returns whether it was clicked.
+fn entry_ui(ui: &mut egui::Ui, info: &catalog::SimInfo, selected: bool, visited: bool) -> bool {
+    let clicked = ui.selectable_label(selected, info.title).clicked();
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = theme::SPACE_XS;
+        if visited {
+            ui.label(
+                egui::RichText::new("✓")
+                    .small()
+                    .color(Semantic::Healthy.in_ui(ui)),
+            )
+            .on_hover_text("Opened before");
+        }
+        ui.label(egui::RichText::new(info.summary).small().weak());
+    });
+    ui.add_space(theme::SPACE_XS);
+    clicked
 }

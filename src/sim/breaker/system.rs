@@ -487,6 +487,9 @@ impl BreakerSystem {
         if let Some((fail, slow)) = self.breaker.rates(now) {
             s.failure_rate.push(t, f64::from(fail));
             s.slow_rate.push(t, f64::from(slow));
+        } else {
+            s.failure_rate.push_gap(t);
+            s.slow_rate.push_gap(t);
         }
         let iv = &mut self.interval;
         s.permitted.push(t, f64::from(iv.permitted) * per_sec);
@@ -499,6 +502,9 @@ impl BreakerSystem {
                 .push(t, f64::from(percentile(&mut iv.latencies, 0.50)));
             s.latency_p99
                 .push(t, f64::from(percentile(&mut iv.latencies, 0.99)));
+        } else {
+            s.latency_p50.push_gap(t);
+            s.latency_p99.push_gap(t);
         }
         iv.permitted = 0;
         iv.rejected = 0;

@@ -5,17 +5,18 @@
 use std::sync::mpsc;
 
 use egui::{Color32, RichText, Sense, vec2};
-use egui_plot::{AxisHints, Bar, BarChart, HLine, Legend, Line, Plot, Points};
+use egui_plot::{AxisHints, Bar, BarChart, HLine, Line, Points};
 
 use crate::sim::backoff::{
     self, Algorithm, BackoffError, CAP_MS, ContentionConfig, ContentionSim, Phase, SweepRow,
 };
+use crate::sim::catalog::{self, SimInfo};
 use crate::sim::engine::SimTime;
-use crate::ui::state::Shared;
+use crate::sim::presets;
+use crate::ui::sim_page::{SimBody, changed_note};
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::choice::choice_ui;
-use crate::ui::widgets::sim_controls::{SimAction, SimControls};
-use crate::ui::widgets::sim_plot;
+use crate::ui::widgets::sim_plot::{self, Dash, LegendEntry, TimeAxis, legend_row};
 
 /// Attempts shown in the delay plot, and clients sampled per attempt.
 const DELAY_ATTEMPTS: u32 = 10;
@@ -28,7 +29,7 @@ const PLOT_HEIGHT: f32 = 230.0;
 
 /// One colour per algorithm, taken from the semantic palette: no backoff is the failure
 /// case, plain exponential the waiting one, full jitter the healthy recommendation.
-fn algorithm_colour(dark: bool, algorithm: Algorithm) -> Color32 {
+fn algorithm_semantic(algorithm: Algorithm) -> Semantic {
     match algorithm {
         Algorithm::None => Semantic::Failing,
         Algorithm::Exponential => Semantic::Waiting,
@@ -36,7 +37,19 @@ fn algorithm_colour(dark: bool, algorithm: Algorithm) -> Color32 {
         Algorithm::EqualJitter => Semantic::Slow,
         Algorithm::Decorrelated => Semantic::Rejected,
     }
-    .color(dark)
+}
+
+fn algorithm_colour(dark: bool, algorithm: Algorithm) -> Color32 {
+    algorithm_semantic(algorithm).color(dark)
+}
+
+/// The legend row of a plot with one line per algorithm.
+fn algorithm_legend(ui: &mut egui::Ui, algorithms: impl IntoIterator<Item = Algorithm>) {
+    let entries: Vec<LegendEntry> = algorithms
+        .into_iter()
+        .map(|a| LegendEntry::line(a.label(), algorithm_semantic(a), Dash::Solid))
+        .collect();
+    legend_row(ui, &entries);
 }
 
 fn phase_semantic(phase: Phase) -> Semantic {
@@ -79,12 +92,28 @@ impl std::fmt::Debug for Sweep {
     }
 }
 
+const INFO: &SimInfo = &catalog::SIMULATIONS[5];
+
+fn preset_config(index: usize) -> ContentionConfig {
+    INFO.presets
+        .get(index)
+        .and_then(|p| presets::backoff(p.name))
+        .unwrap_or(ContentionConfig {
+            record_writes: true,
+            ..ContentionConfig::article(50, Algorithm::FullJitter)
+        })
+}
+
 #[derive(Debug)]
 pub struct BackoffView {
-    controls: SimControls,
-    clients: u32,
-    algorithm: Algorithm,
+    preset: usize,
+    /// The live run's clients and algorithm.
+    config: ContentionConfig,
+    seed: u64,
     sim: Option<ContentionSim>,
+    /// When the live run's last client is done, from a copy run to the end at each
+    /// rebuild (at most 190 clients: well under a millisecond).
+    end_ms: f64,
     /// Complete runs of every algorithm at the live client count, for the timeline.
     compare: Vec<(Algorithm, ContentionSim)>,
     compare_key: Option<(u32, u64)>,
@@ -95,53 +124,85 @@ pub struct BackoffView {
 
 impl Default for BackoffView {
     fn default() -> Self {
-        Self {
-            controls: SimControls {
-                step_ms: 50.0,
-                speed: 0.5,
-                ..SimControls::default()
-            },
-            clients: 50,
-            algorithm: Algorithm::FullJitter,
+        let mut view = Self {
+            preset: 0,
+            config: preset_config(0),
+            seed: 1,
             sim: None,
+            end_ms: 1.0,
             compare: Vec::new(),
             compare_key: None,
             sweep_runs: 100,
             sweep: None,
             show_exponential_time: false,
+        };
+        view.rebuild(1);
+        view
+    }
+}
+
+impl SimBody for BackoffView {
+    fn info(&self) -> &'static SimInfo {
+        INFO
+    }
+
+    fn now_ms(&self) -> f64 {
+        self.sim.as_ref().map_or(0.0, |s| s.now().as_ms())
+    }
+
+    fn end_ms(&self) -> f64 {
+        self.end_ms
+    }
+
+    fn finished(&self) -> bool {
+        self.sim.as_ref().is_none_or(ContentionSim::finished)
+    }
+
+    fn advance_to(&mut self, ms: f64) {
+        if let Some(sim) = self.sim.as_mut() {
+            sim.step_until(SimTime::from_ms(ms));
         }
+    }
+
+    fn rebuild(&mut self, seed: u64) {
+        self.seed = seed;
+        self.sim = ContentionSim::new(self.config.clone(), seed).ok();
+        self.end_ms = self.sim.as_ref().map_or(1.0, |s| {
+            let mut end = s.clone();
+            end.run_to_end().time_ms.max(1.0)
+        });
+    }
+
+    fn preset(&self) -> usize {
+        self.preset
+    }
+
+    fn set_preset(&mut self, index: usize) {
+        self.preset = index;
+        self.config = preset_config(index);
+    }
+
+    fn step_ms(&self) -> f64 {
+        50.0
+    }
+
+    fn default_speed(&self) -> f64 {
+        0.5
+    }
+
+    fn body_ui(&mut self, ui: &mut egui::Ui, _axis: &TimeAxis) -> bool {
+        let changed = self.live_ui(ui);
+        ui.add_space(theme::SPACE_L);
+        self.delays_ui(ui);
+        ui.add_space(theme::SPACE_L);
+        self.timeline_ui(ui);
+        ui.add_space(theme::SPACE_L);
+        self.sweep_ui(ui);
+        changed
     }
 }
 
 impl BackoffView {
-    /// Whether the view is built; the simulations list greys out views that are not.
-    pub const READY: bool = true;
-
-    pub fn ui(&mut self, ui: &mut egui::Ui, _shared: &mut Shared) {
-        egui::ScrollArea::vertical()
-            .id_salt("backoff-scroll")
-            .auto_shrink(false)
-            .show(ui, |ui| {
-                ui.heading("Retries with backoff and jitter");
-                ui.label(
-                    RichText::new(
-                        "Brooker's experiment (AWS Architecture Blog, 2015): N clients each make one \
-                         optimistic write to the same row; a rejected client backs off and tries \
-                         again. Base 5 ms, cap 2 s, every message about 10 ms.",
-                    )
-                    .color(ui.visuals().weak_text_color()),
-                );
-                ui.add_space(theme::SPACE_M);
-                self.delays_ui(ui);
-                ui.add_space(theme::SPACE_L);
-                self.live_ui(ui);
-                ui.add_space(theme::SPACE_L);
-                self.timeline_ui(ui);
-                ui.add_space(theme::SPACE_L);
-                self.sweep_ui(ui);
-            });
-    }
-
     fn delays_ui(&mut self, ui: &mut egui::Ui) {
         ui.label(RichText::new("Delay before each retry").strong());
         ui.label(
@@ -150,16 +211,23 @@ impl BackoffView {
              No backoff sleeps 0 ms, so it has no dots; sleeps under 1 ms sit on the 1 ms line.",
         );
         let dark = ui.visuals().dark_mode;
-        Plot::new("backoff-delays")
-            .height(PLOT_HEIGHT)
-            .legend(sim_plot::compact_legend(egui_plot::Corner::LeftTop))
-            .y_axis_label("sleep (ms)")
+        let mut legend: Vec<LegendEntry> = Algorithm::ALL
+            .into_iter()
+            .filter(|&a| a != Algorithm::None)
+            .map(|a| LegendEntry::dot(a.label(), algorithm_semantic(a)))
+            .collect();
+        legend.push(LegendEntry::line(
+            "cap 2 s",
+            Semantic::Neutral,
+            Dash::Dashed,
+        ));
+        legend_row(ui, &legend);
+        sim_plot::base_plot("backoff-delays", PLOT_HEIGHT, "sleep (ms)")
             .y_grid_spacer(egui_plot::log_grid_spacer(10))
             .y_axis_formatter(|mark, _| sim_plot::ms_label(10f64.powf(mark.value)))
             .include_y(0.0)
             .include_y(CAP_MS.log10() + 0.1)
-            // Room on the left for the legend, away from the dots.
-            .include_x(-2.4)
+            .include_x(0.5)
             .include_x(DELAY_ATTEMPTS as f64 + 0.5)
             .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
             // One label per retry: the default spacing wants 60 px between x labels,
@@ -177,7 +245,6 @@ impl BackoffView {
                         }
                     }),
             ])
-            .allow_scroll(false)
             .show(ui, |plot| {
                 for (i, algorithm) in Algorithm::ALL.into_iter().enumerate() {
                     if algorithm == Algorithm::None {
@@ -203,92 +270,78 @@ impl BackoffView {
             });
     }
 
-    fn live_ui(&mut self, ui: &mut egui::Ui) {
+    /// The live run: its settings, the clients and the writes so far. Returns true when
+    /// a setting changed.
+    fn live_ui(&mut self, ui: &mut egui::Ui) -> bool {
         ui.label(RichText::new("A live run").strong());
-        let mut reset = false;
+        let mut c = self.config.clone();
         ui.horizontal_wrapped(|ui| {
-            reset |= choice_ui(
+            choice_ui(
                 ui,
                 "Algorithm",
                 "backoff-algorithm",
                 Some(200.0),
-                &mut self.algorithm,
+                &mut c.algorithm,
                 Algorithm::ALL,
                 Algorithm::label,
             );
             let label = ui.label("Clients");
-            reset |= ui
-                .add(egui::Slider::new(&mut self.clients, 10..=190).step_by(10.0))
+            ui.add(egui::Slider::new(&mut c.clients, 10..=190).step_by(10.0))
                 .labelled_by(label.id)
-                .on_hover_text("How many clients race for the row")
-                .changed();
+                .on_hover_text("How many clients race for the row");
         });
-        let action = self.controls.ui(ui);
-        if reset || action == SimAction::Reset || self.sim.is_none() {
-            let config = ContentionConfig {
-                record_writes: true,
-                ..ContentionConfig::article(self.clients, self.algorithm)
-            };
-            self.sim = ContentionSim::new(config, self.controls.seed).ok();
+        let preset = preset_config(self.preset);
+        if changed_note(ui, c != preset) {
+            c = preset;
         }
-        let dt = ui.input(|i| i.stable_dt) as f64;
-        let advance = self.controls.advance_ms(action, dt);
-        let Some(sim) = self.sim.as_mut() else {
+        let changed = c != self.config;
+        self.config = c;
+        let Some(sim) = self.sim.as_ref() else {
             ui.colored_label(Semantic::Failing.in_ui(ui), "This setting cannot run.");
-            return;
+            return changed;
         };
-        if advance > 0.0 {
-            let until = SimTime(sim.now().0 + SimTime::from_ms(advance).0);
-            sim.step_until(until);
-        }
-        if sim.finished() {
-            self.controls.playing = false;
-        } else if self.controls.playing {
-            ui.ctx().request_repaint();
-        }
         let done = sim.done_clients();
         ui.horizontal_wrapped(|ui| {
-            ui.label(format!("t = {:.0} ms", sim.now().as_ms()));
-            ui.separator();
             ui.label(format!("writes sent: {}", sim.calls()));
             ui.separator();
-            ui.label(format!("done: {done} of {}", self.clients));
+            ui.label(format!("done: {done} of {}", self.config.clients));
             if sim.finished() {
                 ui.separator();
-                ui.colored_label(
-                    Semantic::Healthy.in_ui(ui),
-                    format!(
-                        "finished: {} writes in {:.0} ms",
+                ui.label(
+                    RichText::new(format!(
+                        "finished: {} writes in {}",
                         sim.calls(),
-                        sim.outcome().time_ms
-                    ),
+                        sim_plot::qty(format!("{:.0}", sim.outcome().time_ms), "ms")
+                    ))
+                    .strong(),
                 );
             }
         });
         clients_grid_ui(ui, sim);
-        write_bars_ui(ui, sim);
+        write_bars_ui(ui, sim, self.end_ms);
+        changed
     }
 
     fn timeline_ui(&mut self, ui: &mut egui::Ui) {
         ui.label(RichText::new("Writes over time, whole runs").strong());
+        let clients = self.config.clients;
         ui.label(format!(
-            "Writes reaching the server per 10 ms, for {} clients and the same seed. Without \
-             jitter the clients collide in waves, and each wave is further apart; with jitter \
-             the writes thin out smoothly. Drag to pan, Ctrl+scroll to zoom (plain exponential \
-             goes on for many seconds), double-click to reset; click a legend entry to hide a \
-             line.",
-            self.clients
+            "Writes reaching the server per 10\u{a0}ms, for {clients} clients and the same seed. \
+             Without jitter the clients collide in waves, and each wave is further apart; with \
+             jitter the writes thin out smoothly. The first 2.5\u{a0}s are shown; plain \
+             exponential goes on for many seconds."
         ));
-        let key = (self.clients, self.controls.seed);
+        let clients = self.config.clients;
+        let key = (clients, self.seed);
         if self.compare_key != Some(key) {
             self.compare = Algorithm::ALL
                 .into_iter()
                 .filter_map(|a| {
                     let config = ContentionConfig {
                         record_writes: true,
-                        ..ContentionConfig::article(self.clients, a)
+                        ..ContentionConfig::article(clients, a)
                     };
-                    let mut sim = ContentionSim::new(config, self.controls.seed).ok()?;
+                    let mut sim = ContentionSim::new(config, self.seed).ok()?;
                     sim.run_to_end();
                     Some((a, sim))
                 })
@@ -297,15 +350,16 @@ impl BackoffView {
         }
         const BIN_MS: f64 = 10.0;
         let dark = ui.visuals().dark_mode;
-        Plot::new("backoff-timeline")
-            .height(PLOT_HEIGHT)
-            .legend(sim_plot::compact_legend(egui_plot::Corner::RightTop))
+        algorithm_legend(ui, Algorithm::ALL);
+        sim_plot::base_plot("backoff-timeline", PLOT_HEIGHT, "per 10 ms")
             .x_axis_label("time (s)")
-            .y_axis_label("writes per 10 ms")
-            .default_x_bounds(0.0, 2.5)
-            .default_y_bounds(0.0, 30.0)
-            .allow_scroll(false)
+            .y_grid_spacer(sim_plot::round_steps(true))
+            .include_x(0.0)
+            .include_x(2.5)
+            .include_y(0.0)
             .show(ui, |plot| {
+                plot.set_auto_bounds([false, true]);
+                plot.set_plot_bounds_x(0.0..=2.5);
                 for (algorithm, sim) in &self.compare {
                     let counts = binned(sim.writes().iter().map(|w| w.at_ms), BIN_MS);
                     let points: Vec<[f64; 2]> = counts
@@ -324,7 +378,7 @@ impl BackoffView {
 
     fn sweep_ui(&mut self, ui: &mut egui::Ui) {
         ui.label(RichText::new("The sweep: 10 to 190 clients").strong());
-        let key = (self.sweep_runs, self.controls.seed);
+        let key = (self.sweep_runs, self.seed);
         ui.horizontal_wrapped(|ui| {
             let label = ui.label("Runs per point");
             ui.add(egui::Slider::new(&mut self.sweep_runs, 10..=100).step_by(10.0))
@@ -394,7 +448,6 @@ impl BackoffView {
                 .collect()
         };
         let width = ((ui.available_width() - theme::SPACE_M) / 2.0).max(240.0);
-        // Head room above the lines keeps the legend (top left) off them.
         let max_calls = rows.iter().map(|r| r.mean_calls).fold(0.0, f64::max);
         let max_time = rows
             .iter()
@@ -405,18 +458,15 @@ impl BackoffView {
         ui.horizontal_wrapped(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(width);
-                ui.label("Total writes (work)");
-                Plot::new("backoff-sweep-calls")
-                    .height(PLOT_HEIGHT)
+                ui.label(RichText::new("Total writes (work)").strong());
+                algorithm_legend(ui, Algorithm::ALL);
+                sim_plot::base_plot("backoff-sweep-calls", PLOT_HEIGHT, "writes per run")
                     .width(width)
-                    .legend(sim_plot::compact_legend(egui_plot::Corner::LeftTop))
                     .x_axis_label("clients")
                     .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [10.0, 50.0, 100.0]))
-                    .y_axis_label("writes per run")
-                    .y_grid_spacer(sim_plot::round_steps())
+                    .y_grid_spacer(sim_plot::round_steps(true))
                     .include_y(0.0)
-                    .include_y(max_calls * 1.6)
-                    .allow_scroll(false)
+                    .include_y(max_calls * 1.05)
                     .show(ui, |plot| {
                         for a in Algorithm::ALL {
                             plot.line(
@@ -429,18 +479,18 @@ impl BackoffView {
             });
             ui.vertical(|ui| {
                 ui.set_width(width);
-                ui.label("Time until the last client is done");
-                Plot::new("backoff-sweep-time")
-                    .height(PLOT_HEIGHT)
+                ui.label(RichText::new("Time until the last client is done").strong());
+                let shown = Algorithm::ALL
+                    .into_iter()
+                    .filter(|&a| a != Algorithm::Exponential || self.show_exponential_time);
+                algorithm_legend(ui, shown);
+                sim_plot::base_plot("backoff-sweep-time", PLOT_HEIGHT, "seconds")
                     .width(width)
-                    .legend(sim_plot::compact_legend(egui_plot::Corner::LeftTop))
                     .x_axis_label("clients")
                     .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [10.0, 50.0, 100.0]))
-                    .y_axis_label("completion time (s)")
-                    .y_grid_spacer(egui_plot::log_grid_spacer(5))
+                    .y_grid_spacer(sim_plot::round_steps(false))
                     .include_y(0.0)
-                    .include_y(max_time * 1.6)
-                    .allow_scroll(false)
+                    .include_y(max_time * 1.05)
                     .show(ui, |plot| {
                         for a in Algorithm::ALL {
                             if a == Algorithm::Exponential && !self.show_exponential_time {
@@ -490,8 +540,10 @@ fn clients_grid_ui(ui: &mut egui::Ui, sim: &ContentionSim) {
     const CELL: f32 = 14.0;
     const GAP: f32 = 3.0;
     let n = sim.config().clients as usize;
-    let per_row = (((ui.available_width() + GAP) / (CELL + GAP)) as usize).clamp(10, 48);
-    let rows = n.div_ceil(per_row);
+    // As many per row as fit, then evened out: 50 clients wrap as 25 + 25, not 48 + 2.
+    let fit = (((ui.available_width() + GAP) / (CELL + GAP)) as usize).clamp(10, 48);
+    let rows = n.div_ceil(fit).max(1);
+    let per_row = n.div_ceil(rows).max(1);
     let (rect, _) = ui.allocate_exact_size(
         vec2(
             per_row as f32 * (CELL + GAP) - GAP,
@@ -519,10 +571,10 @@ fn clients_grid_ui(ui: &mut egui::Ui, sim: &ContentionSim) {
     });
 }
 
-/// Accepted and rejected writes so far, per bin, as stacked bars.
-fn write_bars_ui(ui: &mut egui::Ui, sim: &ContentionSim) {
-    let now = sim.now().as_ms().max(200.0);
-    let bin = (now / 80.0).max(10.0);
+/// Accepted and rejected writes so far, as stacked bars in bins of one eightieth of the
+/// run (fixed for the run, so the bars do not change width as it plays).
+fn write_bars_ui(ui: &mut egui::Ui, sim: &ContentionSim, end_ms: f64) {
+    let bin = (end_ms / 80.0).max(10.0).round();
     let accepted = binned(
         sim.writes().iter().filter(|w| w.accepted).map(|w| w.at_ms),
         bin,
@@ -543,18 +595,28 @@ fn write_bars_ui(ui: &mut egui::Ui, sim: &ContentionSim) {
     let bad = BarChart::new("rejected", bars(&rejected))
         .color(Semantic::Failing.color(dark))
         .stack_on(&[&ok]);
-    Plot::new("backoff-live-writes")
-        .height(160.0)
-        .legend(Legend::default())
+    ui.label(RichText::new(format!("Writes per {}", sim_plot::qty(bin, "ms"))).strong());
+    legend_row(
+        ui,
+        &[
+            LegendEntry::band("accepted", Semantic::Healthy),
+            LegendEntry::band("rejected", Semantic::Failing),
+        ],
+    );
+    sim_plot::base_plot("backoff-live-writes", 160.0, "writes")
         .x_axis_label("time (s)")
-        .y_axis_label(format!("writes per {bin:.0} ms"))
+        .y_grid_spacer(sim_plot::round_steps(true))
         .include_x(0.0)
-        .include_x(now / 1000.0)
+        .include_x(end_ms / 1000.0)
         .include_y(0.0)
         .include_y(4.0)
-        .allow_scroll(false)
         .show(ui, |plot| {
             plot.bar_chart(ok);
             plot.bar_chart(bad);
+            plot.vline(
+                egui_plot::VLine::new("now", sim.now().as_secs())
+                    .color(Semantic::Neutral.color(dark))
+                    .width(1.0),
+            );
         });
 }

@@ -1,104 +1,28 @@
-//! The circuit breaker simulation view: the state machine with the live state lit, the
+//! The circuit breaker simulation: the state machine with the live state lit, the
 //! sliding window as a strip of outcomes, the caller's threads, and plots, for the same
 //! seed with and without the breaker, so the point of the pattern is visible.
+//!
+//! Seeking re-runs both systems from the seed with the faults and hand-set states
+//! injected so far (at their times): about 20 calls a virtual second, so a full
+//! re-run is a few thousand calls.
 
 use crate::sim::breaker::{
-    BreakerConfig, BreakerSystem, CallerConfig, DependencyConfig, Fault, ScheduledFault, Snapshot,
-    State, SystemConfig, Transition, WindowType,
+    BreakerSystem, Fault, ScheduledFault, ScheduledState, Snapshot, State, SystemConfig,
+    Transition, WindowType,
 };
+use crate::sim::catalog::{self, SimInfo};
 use crate::sim::engine::SimTime;
-use crate::ui::state::Shared;
+use crate::sim::presets;
+use crate::ui::sim_page::{
+    FRAME_INTERVAL, FaultButton, Marker, SimBody, changed_note, fault_group,
+};
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::breaker_diagram;
-use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::setting_rows::{median_row, slider_row};
-use crate::ui::widgets::sim_controls::{SimAction, SimControls};
-use crate::ui::widgets::sim_plot::{PlotLine, Reference, time_plot_ui};
+use crate::ui::widgets::sim_plot::{Threshold, TimeAxis, TimeChart, Trace, qty};
 use crate::ui::widgets::slot_grid::{slot_grid_ui, swatch_ui};
 
-/// Ready-made situations from the lesson.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Preset {
-    PaymentGatewayOutage,
-    FailingDependency,
-    Resilience4jDefaults,
-}
-
-impl Preset {
-    const ALL: [Preset; 3] = [
-        Preset::PaymentGatewayOutage,
-        Preset::FailingDependency,
-        Preset::Resilience4jDefaults,
-    ];
-
-    fn label(self) -> &'static str {
-        match self {
-            Preset::PaymentGatewayOutage => "The payment gateway outage",
-            Preset::FailingDependency => "A dependency failing fast",
-            Preset::Resilience4jDefaults => "resilience4j's defaults",
-        }
-    }
-
-    fn explain(self) -> &'static str {
-        match self {
-            Preset::PaymentGatewayOutage => {
-                "At 10 s the payment gateway starts hanging: calls run into the 2 s timeout and hold caller threads. It recovers at 40 s."
-            }
-            Preset::FailingDependency => {
-                "At 10 s every call fails fast (connection refused); recovery at 40 s. Threads stay free, but every answer is an error."
-            }
-            Preset::Resilience4jDefaults => {
-                "The same hanging gateway with the library's defaults: 100 calls before any rate, a 60 s wait in OPEN."
-            }
-        }
-    }
-
-    fn config(self) -> SystemConfig {
-        let faults = |fault| {
-            vec![
-                ScheduledFault {
-                    at_ms: 10_000.0,
-                    fault,
-                },
-                ScheduledFault {
-                    at_ms: 40_000.0,
-                    fault: Fault::Recover,
-                },
-            ]
-        };
-        let tuned = BreakerConfig {
-            window: WindowType::CountBased(20),
-            minimum_calls: 10,
-            failure_rate_threshold: 50.0,
-            slow_call_rate_threshold: 80.0,
-            slow_call_duration_ms: 1_000,
-            wait_in_open_ms: 5_000,
-            permitted_calls_in_half_open: 3,
-            automatic_transition: false,
-            max_wait_in_half_open_ms: 0,
-        };
-        let base = SystemConfig {
-            breaker: tuned,
-            use_breaker: true,
-            caller: CallerConfig::default(),
-            dependency: DependencyConfig::default(),
-            faults: faults(Fault::Slow),
-            manual: Vec::new(),
-            sample_ms: 500.0,
-        };
-        match self {
-            Preset::PaymentGatewayOutage => base,
-            Preset::FailingDependency => SystemConfig {
-                faults: faults(Fault::Outage),
-                ..base
-            },
-            Preset::Resilience4jDefaults => SystemConfig {
-                breaker: BreakerConfig::default(),
-                ..base
-            },
-        }
-    }
-}
+const INFO: &SimInfo = &catalog::SIMULATIONS[0];
 
 /// A transition seen by the view, with the real time it was first drawn (for the animation).
 #[derive(Debug, Clone, Copy)]
@@ -109,9 +33,12 @@ struct Seen {
 
 #[derive(Debug)]
 pub struct BreakerView {
-    controls: SimControls,
-    preset: Preset,
+    preset: usize,
     config: SystemConfig,
+    /// Faults and states set by hand since the last reset, kept across seeks.
+    injected: Vec<ScheduledFault>,
+    manual: Vec<ScheduledState>,
+    seed: u64,
     with: BreakerSystem,
     without: BreakerSystem,
     last: Option<Seen>,
@@ -119,19 +46,26 @@ pub struct BreakerView {
 
 impl Default for BreakerView {
     fn default() -> Self {
-        let preset = Preset::PaymentGatewayOutage;
-        let config = preset.config();
-        let controls = SimControls::default();
-        let (with, without) = build(&config, controls.seed);
+        let config = preset_config(0);
+        let (with, without) = build(&config, 1);
         Self {
-            controls,
-            preset,
+            preset: 0,
             config,
+            injected: Vec::new(),
+            manual: Vec::new(),
+            seed: 1,
             with,
             without,
             last: None,
         }
     }
+}
+
+fn preset_config(index: usize) -> SystemConfig {
+    INFO.presets
+        .get(index)
+        .and_then(|p| presets::breaker(p.name))
+        .unwrap_or_default()
 }
 
 /// The pair of runs: the same config and seed, with the breaker and with it disabled.
@@ -162,122 +96,158 @@ fn state_meaning(state: State) -> Semantic {
     }
 }
 
-impl BreakerView {
-    /// Whether the view is built; the simulations list greys out views that are not.
-    pub const READY: bool = true;
+fn fault_label(fault: Fault) -> &'static str {
+    match fault {
+        Fault::Outage => "outage: every call fails",
+        Fault::Slow => "the dependency turns slow",
+        Fault::Recover => "the dependency recovers",
+    }
+}
 
-    fn reset(&mut self) {
-        let (with, without) = build(&self.config, self.controls.seed);
-        self.with = with;
-        self.without = without;
+fn fault_meaning(fault: Fault) -> Semantic {
+    match fault {
+        Fault::Outage => Semantic::Failing,
+        Fault::Slow => Semantic::Slow,
+        Fault::Recover => Semantic::Healthy,
+    }
+}
+
+impl BreakerView {
+    /// Both runs from the seed, with the faults and states injected so far replayed at
+    /// their times.
+    fn rerun(&mut self) {
+        let mut config = self.config.clone();
+        config.faults.extend(self.injected.iter().copied());
+        config.faults.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        config.manual.extend(self.manual.iter().copied());
+        (self.with, self.without) = build(&config, self.seed);
         self.last = None;
     }
 
-    /// Advances both runs by the same virtual time.
-    fn advance(&mut self, ms: f64) {
-        if ms > 0.0 {
-            let until = SimTime(self.with.now().0 + SimTime::from_ms(ms).0);
-            self.with.advance_to(until);
-            self.without.advance_to(until);
-        }
-    }
-
-    pub fn ui(&mut self, ui: &mut egui::Ui, _shared: &mut Shared) {
-        let action = self.controls.ui(ui);
-        if action == SimAction::Reset {
-            self.reset();
-        }
-        let dt = f64::from(ui.input(|i| i.stable_dt));
-        self.advance(self.controls.advance_ms(action, dt));
-        if self.controls.playing {
-            ui.ctx().request_repaint();
-        }
-        self.faults_ui(ui);
-        ui.separator();
-        egui::ScrollArea::vertical()
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                ui.heading("Circuit breaker");
-                ui.label(self.preset.explain());
-                ui.add_space(theme::SPACE_S);
-                self.live_ui(ui);
-                ui.add_space(theme::SPACE_M);
-                self.comparison_ui(ui);
-                ui.add_space(theme::SPACE_M);
-                self.plots_ui(ui);
-                ui.add_space(theme::SPACE_M);
-                if self.settings_ui(ui) {
-                    self.reset();
-                }
-            });
-    }
-
-    /// Presets, fault buttons and hand-set states: inputs to the model at "now".
-    fn faults_ui(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal_wrapped(|ui| {
-            if choice_ui(
-                ui,
-                "Preset",
-                "breaker-preset",
-                None,
-                &mut self.preset,
-                Preset::ALL,
-                Preset::label,
-            ) {
-                self.config = self.preset.config();
-                self.reset();
-            }
-            ui.separator();
-            for (label, fault, tip) in [
-                ("Outage now", Fault::Outage, "Every call fails from now on"),
-                (
-                    "Slow now",
-                    Fault::Slow,
-                    "Calls take the slow latency from now on (and hit the timeout)",
-                ),
-                ("Recover", Fault::Recover, "The dependency is healthy again"),
-            ] {
-                if ui.button(label).on_hover_text(tip).clicked() {
-                    self.with.inject(fault);
-                    self.without.inject(fault);
-                }
-            }
-            ui.separator();
-            for (label, state, tip) in [
-                (
-                    "Force open",
-                    State::ForcedOpen,
-                    "FORCED_OPEN: reject every call until set otherwise",
-                ),
-                (
-                    "Disable",
-                    State::Disabled,
-                    "DISABLED: permit every call, record nothing",
-                ),
-                (
-                    "Close",
-                    State::Closed,
-                    "Back to CLOSED with a fresh window",
-                ),
-            ] {
-                if ui.button(label).on_hover_text(tip).clicked() {
-                    self.with.set_breaker_state(state);
-                }
-            }
-            ui.separator();
-            let n = self.with.fault_log().len() + self.with.manual_log().len();
-            if ui
-                .add_enabled(n > 0, egui::Button::new("Replay faults"))
-                .on_hover_text("Start again from the same seed with the faults and breaker states set so far, at the same virtual times")
-                .clicked()
-            {
-                self.config.faults = self.with.fault_log().to_vec();
-                self.config.manual = self.with.manual_log().to_vec();
-                self.reset();
-            }
+    fn inject(&mut self, fault: Fault) {
+        self.injected.push(ScheduledFault {
+            at_ms: self.with.now().as_ms(),
+            fault,
         });
+        self.with.inject(fault);
+        self.without.inject(fault);
     }
 
+    fn force(&mut self, state: State) {
+        self.manual.push(ScheduledState {
+            at_ms: self.with.now().as_ms(),
+            state,
+        });
+        self.with.set_breaker_state(state);
+    }
+}
+
+impl SimBody for BreakerView {
+    fn info(&self) -> &'static SimInfo {
+        INFO
+    }
+
+    fn now_ms(&self) -> f64 {
+        self.with.now().as_ms()
+    }
+
+    fn end_ms(&self) -> f64 {
+        presets::BREAKER_RUN_SECS * 1000.0
+    }
+
+    fn advance_to(&mut self, ms: f64) {
+        let until = SimTime::from_ms(ms.min(self.end_ms()));
+        self.with.advance_to(until);
+        self.without.advance_to(until);
+    }
+
+    fn rebuild(&mut self, seed: u64) {
+        self.seed = seed;
+        self.injected.clear();
+        self.manual.clear();
+        self.rerun();
+    }
+
+    fn seek(&mut self, seed: u64, ms: f64) {
+        self.seed = seed;
+        self.rerun();
+        self.advance_to(ms);
+    }
+
+    fn markers(&self) -> Vec<Marker> {
+        let mut markers: Vec<Marker> = self
+            .config
+            .faults
+            .iter()
+            .chain(&self.injected)
+            .map(|f| Marker {
+                at_ms: f.at_ms,
+                label: fault_label(f.fault).to_owned(),
+                colour: fault_meaning(f.fault),
+            })
+            .collect();
+        markers.extend(self.with.transitions().iter().map(|t| Marker {
+            at_ms: t.at.as_ms(),
+            label: format!("breaker {} → {}", t.from, t.to),
+            colour: state_meaning(t.to),
+        }));
+        markers
+    }
+
+    fn preset(&self) -> usize {
+        self.preset
+    }
+
+    fn set_preset(&mut self, index: usize) {
+        self.preset = index;
+        self.config = preset_config(index);
+    }
+
+    fn step_ms(&self) -> f64 {
+        100.0
+    }
+
+    fn strip_ui(&mut self, ui: &mut egui::Ui) -> bool {
+        const FAULTS: [Fault; 3] = [Fault::Outage, Fault::Slow, Fault::Recover];
+        let faults = [
+            FaultButton::now("Outage now", "Every call fails from now on"),
+            FaultButton::now(
+                "Slow now",
+                "Calls take the slow latency from now on (and hit the timeout)",
+            ),
+            FaultButton::now("Recover", "The dependency is healthy again"),
+        ];
+        if let Some(i) = fault_group(ui, "Dependency", &faults) {
+            self.inject(FAULTS[i]);
+        }
+        const STATES: [State; 3] = [State::ForcedOpen, State::Disabled, State::Closed];
+        let states = [
+            FaultButton::now(
+                "Force OPEN",
+                "FORCED_OPEN: reject every call until set otherwise",
+            ),
+            FaultButton::now("Disable", "DISABLED: permit every call, record nothing"),
+            FaultButton::now("Force CLOSED", "Back to CLOSED with a fresh window"),
+        ];
+        if let Some(i) = fault_group(ui, "Breaker", &states) {
+            self.force(STATES[i]);
+        }
+        false
+    }
+
+    fn body_ui(&mut self, ui: &mut egui::Ui, axis: &TimeAxis) -> bool {
+        self.live_ui(ui);
+        let mut changed = self.breaker_settings_ui(ui);
+        ui.add_space(theme::SPACE_M);
+        self.comparison_ui(ui);
+        changed |= self.system_settings_ui(ui);
+        ui.add_space(theme::SPACE_M);
+        self.plots_ui(ui, axis);
+        changed
+    }
+}
+
+impl BreakerView {
     /// The state machine, the window strip and the numbers behind the current state.
     fn live_ui(&mut self, ui: &mut egui::Ui) {
         let now_secs = ui.input(|i| i.time);
@@ -312,13 +282,15 @@ impl BreakerView {
                         .strong(),
                     );
                     ui.label(t.reason.to_string());
-                } else {
+                } else if self.with.now().0 == 0 {
                     ui.weak("No state change yet. Press Play (Space), or inject a fault.");
+                } else {
+                    ui.weak("No state change yet: the breaker is CLOSED.");
                 }
             });
         });
         if animating.is_some_and(|(age, _)| age < breaker_diagram::ANIMATION_SECS) {
-            ui.ctx().request_repaint();
+            ui.ctx().request_repaint_after(FRAME_INTERVAL);
         }
     }
 
@@ -423,9 +395,11 @@ impl BreakerView {
                         ui.end_row();
                         ui.label("Answered")
                             .on_hover_text("a success, or the fallback");
-                        ui.colored_label(
-                            Semantic::Healthy.in_ui(ui),
-                            format!("{:.1} %", pct(s.answered())),
+                        // Plain text: a share of answers is good or bad only in
+                        // comparison, so it wears no verdict colour.
+                        ui.label(
+                            egui::RichText::new(qty(format!("{:.1}", pct(s.answered())), "%"))
+                                .strong(),
                         );
                         ui.end_row();
                         ui.label("Failed")
@@ -467,134 +441,102 @@ impl BreakerView {
         });
     }
 
-    fn plots_ui(&mut self, ui: &mut egui::Ui) {
+    fn plots_ui(&self, ui: &mut egui::Ui, axis: &TimeAxis) {
         let w = self.with.series();
         let wo = self.without.series();
         let b = &self.config.breaker;
-        let h = 150.0;
-        ui.label(egui::RichText::new("Breaker rates against their thresholds").strong());
-        time_plot_ui(
-            ui,
+        TimeChart::new(
             "breaker-rates",
-            "breaker-time",
+            "Breaker rates against their thresholds (with the breaker)",
             "rate (%)",
-            h,
-            &[
-                PlotLine {
-                    name: "failure rate",
-                    points: w.failure_rate.points(),
-                    meaning: Semantic::Failing,
-                    dashed: false,
-                },
-                PlotLine {
-                    name: "slow-call rate",
-                    points: w.slow_rate.points(),
-                    meaning: Semantic::Slow,
-                    dashed: false,
-                },
-            ],
-            &[
-                Reference {
-                    name: "failure threshold",
-                    value: f64::from(b.failure_rate_threshold),
-                    meaning: Semantic::Failing,
-                },
-                Reference {
-                    name: "slow-call threshold",
-                    value: f64::from(b.slow_call_rate_threshold),
-                    meaning: Semantic::Slow,
-                },
-            ],
-        );
-        ui.label(egui::RichText::new("Calls per second").strong());
-        time_plot_ui(
-            ui,
-            "breaker-calls",
-            "breaker-time",
-            "calls / s",
-            h,
-            &[
-                PlotLine {
-                    name: "permitted",
-                    points: w.permitted.points(),
-                    meaning: Semantic::Healthy,
-                    dashed: false,
-                },
-                PlotLine {
-                    name: "rejected by the breaker",
-                    points: w.rejected.points(),
-                    meaning: Semantic::Rejected,
-                    dashed: false,
-                },
-                PlotLine {
-                    name: "no free thread (without breaker)",
-                    points: wo.pool_rejected.points(),
-                    meaning: Semantic::Failing,
-                    dashed: true,
-                },
-            ],
-            &[],
-        );
-        ui.label(egui::RichText::new("Caller threads busy").strong());
-        time_plot_ui(
-            ui,
-            "breaker-threads",
-            "breaker-time",
-            "threads",
-            h,
-            &[
-                PlotLine {
-                    name: "with breaker",
-                    points: w.threads_busy.points(),
-                    meaning: Semantic::Accent,
-                    dashed: false,
-                },
-                PlotLine {
-                    name: "without breaker",
-                    points: wo.threads_busy.points(),
-                    meaning: Semantic::Neutral,
-                    dashed: true,
-                },
-            ],
-            &[Reference {
-                name: "pool size",
-                value: f64::from(self.config.caller.threads),
-                meaning: Semantic::Neutral,
-            }],
-        );
-        ui.label(egui::RichText::new("Latency seen by clients (p99)").strong());
-        time_plot_ui(
-            ui,
+        )
+        .percent()
+        .trace(Trace::new(
+            "failure rate",
+            w.failure_rate.points(),
+            Semantic::Failing,
+        ))
+        .trace(Trace::new(
+            "slow-call rate",
+            w.slow_rate.points(),
+            Semantic::Slow,
+        ))
+        .threshold(Threshold {
+            name: "failure threshold".into(),
+            value: f64::from(b.failure_rate_threshold),
+            colour: Semantic::Failing,
+            label: format!("trips at {}", qty(b.failure_rate_threshold, "%")),
+        })
+        .threshold(Threshold {
+            name: "slow-call threshold".into(),
+            value: f64::from(b.slow_call_rate_threshold),
+            colour: Semantic::Slow,
+            label: format!("trips at {}", qty(b.slow_call_rate_threshold, "%")),
+        })
+        .show(ui, axis);
+        TimeChart::new("breaker-calls", "Calls per second", "calls/s")
+            .trace(Trace::new(
+                "permitted",
+                w.permitted.points(),
+                Semantic::Healthy,
+            ))
+            .trace(Trace::new(
+                "rejected by the breaker",
+                w.rejected.points(),
+                Semantic::Rejected,
+            ))
+            .trace(
+                Trace::new(
+                    "no free thread (without the breaker)",
+                    wo.pool_rejected.points(),
+                    Semantic::Failing,
+                )
+                .dashed(),
+            )
+            .show(ui, axis);
+        let threads = self.config.caller.threads;
+        TimeChart::new("breaker-threads", "Caller threads busy", "threads")
+            .trace(Trace::new(
+                "with the breaker",
+                w.threads_busy.points(),
+                Semantic::Accent,
+            ))
+            .trace(Trace::new("without it", wo.threads_busy.points(), Semantic::Waiting).dashed())
+            .threshold(Threshold {
+                name: "pool size".into(),
+                value: f64::from(threads),
+                colour: Semantic::Neutral,
+                label: format!("{threads} threads"),
+            })
+            .show(ui, axis);
+        TimeChart::new(
             "breaker-latency",
-            "breaker-time",
-            "latency (ms)",
-            h,
-            &[
-                PlotLine {
-                    name: "with breaker",
-                    points: w.latency_p99.points(),
-                    meaning: Semantic::Accent,
-                    dashed: false,
-                },
-                PlotLine {
-                    name: "without breaker",
-                    points: wo.latency_p99.points(),
-                    meaning: Semantic::Neutral,
-                    dashed: true,
-                },
-            ],
-            &[Reference {
-                name: "timeout",
-                value: self.config.caller.timeout_ms,
-                meaning: Semantic::Waiting,
-            }],
-        );
+            "Latency seen by clients (p99; gaps: no call finished)",
+            "ms",
+        )
+        .trace(Trace::new(
+            "with the breaker",
+            w.latency_p99.points(),
+            Semantic::Accent,
+        ))
+        .trace(Trace::new("without it", wo.latency_p99.points(), Semantic::Waiting).dashed())
+        .threshold(Threshold {
+            name: "timeout".into(),
+            value: self.config.caller.timeout_ms,
+            colour: Semantic::Neutral,
+            label: format!("timeout {}", qty(self.config.caller.timeout_ms, "ms")),
+        })
+        .show(ui, axis);
     }
 
-    /// Every config value as a slider or field. Returns true when one changed: the run
-    /// then restarts from the seed (a model is a function of its config).
-    fn settings_ui(&mut self, ui: &mut egui::Ui) -> bool {
-        let mut changed = false;
+    /// The breaker's settings, under the state machine and window they shape. Returns
+    /// true when one changed: the page then re-runs from the seed.
+    fn breaker_settings_ui(&mut self, ui: &mut egui::Ui) -> bool {
+        let preset = preset_config(self.preset).breaker;
+        let mut changed = changed_note(ui, self.config.breaker != preset);
+        if changed {
+            self.config.breaker = preset;
+        }
         let c = &mut self.config;
         egui::CollapsingHeader::new("Breaker settings (resilience4j names in tooltips)")
             .default_open(false)
@@ -695,6 +637,21 @@ impl BreakerView {
                         );
                     });
             });
+        changed
+    }
+
+    /// The caller's and the dependency's settings, under the two runs they drive.
+    fn system_settings_ui(&mut self, ui: &mut egui::Ui) -> bool {
+        let preset = preset_config(self.preset);
+        let mut changed = changed_note(
+            ui,
+            self.config.caller != preset.caller || self.config.dependency != preset.dependency,
+        );
+        if changed {
+            self.config.caller = preset.caller;
+            self.config.dependency = preset.dependency;
+        }
+        let c = &mut self.config;
         egui::CollapsingHeader::new("System settings")
             .default_open(false)
             .show(ui, |ui| {

@@ -1,19 +1,24 @@
-//! The bulkheads simulation view: the same requests served by one shared pool and by
+//! The bulkheads simulation: the same requests served by one shared pool and by
 //! partitioned pools, side by side on one seed, while the report query turns slow. Each
 //! pool is a grid of slots coloured by the workload holding it, with its queue below.
+//!
+//! Seeking re-runs both layouts from the seed with the faults injected so far: about
+//! 60 requests a virtual second, so a full re-run is a few thousand requests.
 
 use crate::sim::bulkhead::{
     BACKGROUND, BulkheadConfig, BulkheadFault, BulkheadSim, CRITICAL, PoolMode, REPORTS,
     ScheduledBulkheadFault,
 };
+use crate::sim::catalog::{self, SimInfo};
 use crate::sim::engine::SimTime;
-use crate::ui::state::Shared;
+use crate::sim::presets;
+use crate::ui::sim_page::{FaultButton, Marker, SimBody, changed_note, fault_group};
 use crate::ui::theme::{self, Semantic};
-use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::setting_rows::{median_row, slider_row};
-use crate::ui::widgets::sim_controls::{SimAction, SimControls};
-use crate::ui::widgets::sim_plot::{PlotLine, Reference, time_plot_ui};
+use crate::ui::widgets::sim_plot::{Threshold, TimeAxis, TimeChart, Trace, qty};
 use crate::ui::widgets::slot_grid::{queue_ui, slot_grid_ui, swatch_ui};
+
+const INFO: &SimInfo = &catalog::SIMULATIONS[1];
 
 /// The colour a workload's requests wear in slots, queues and legends: the critical API is
 /// the healthy traffic the bulkheads protect; reports are the query that turns slow.
@@ -25,74 +30,33 @@ fn workload_meaning(w: usize) -> Semantic {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Preset {
-    SlowReportQuery,
-    QuietDay,
-}
-
-impl Preset {
-    const ALL: [Preset; 2] = [Preset::SlowReportQuery, Preset::QuietDay];
-
-    fn label(self) -> &'static str {
-        match self {
-            Preset::SlowReportQuery => "The slow report query",
-            Preset::QuietDay => "A quiet day",
-        }
-    }
-
-    fn explain(self) -> &'static str {
-        match self {
-            Preset::SlowReportQuery => {
-                "At 10 s the report query turns slow (30 s instead of 0.8 s) until 50 s. In one shared pool the reports pile up and take every thread; partitioned, they can only fill their own five."
-            }
-            Preset::QuietDay => {
-                "Nothing goes wrong: both layouts serve everyone. Inject \"Reports get slow\" to see the difference."
-            }
-        }
-    }
-
-    fn config(self) -> BulkheadConfig {
-        let faults = match self {
-            Preset::SlowReportQuery => vec![
-                ScheduledBulkheadFault {
-                    at_ms: 10_000.0,
-                    fault: BulkheadFault::ReportsSlow,
-                },
-                ScheduledBulkheadFault {
-                    at_ms: 50_000.0,
-                    fault: BulkheadFault::Recover,
-                },
-            ],
-            Preset::QuietDay => Vec::new(),
-        };
-        BulkheadConfig {
-            faults,
-            sample_ms: 500.0,
-            ..BulkheadConfig::default()
-        }
-    }
+fn preset_config(index: usize) -> BulkheadConfig {
+    INFO.presets
+        .get(index)
+        .and_then(|p| presets::bulkhead(p.name))
+        .unwrap_or_default()
 }
 
 #[derive(Debug)]
 pub struct BulkheadView {
-    controls: SimControls,
-    preset: Preset,
+    preset: usize,
     config: BulkheadConfig,
+    /// Faults injected by hand since the last reset, kept across seeks.
+    injected: Vec<ScheduledBulkheadFault>,
+    seed: u64,
     shared_run: BulkheadSim,
     parted_run: BulkheadSim,
 }
 
 impl Default for BulkheadView {
     fn default() -> Self {
-        let preset = Preset::SlowReportQuery;
-        let config = preset.config();
-        let controls = SimControls::default();
-        let (shared_run, parted_run) = build(&config, controls.seed);
+        let config = preset_config(0);
+        let (shared_run, parted_run) = build(&config, 1);
         Self {
-            controls,
-            preset,
+            preset: 0,
             config,
+            injected: Vec::new(),
+            seed: 1,
             shared_run,
             parted_run,
         }
@@ -107,102 +71,123 @@ fn build(config: &BulkheadConfig, seed: u64) -> (BulkheadSim, BulkheadSim) {
 }
 
 impl BulkheadView {
-    /// Whether the view is built; the simulations list greys out views that are not.
-    pub const READY: bool = true;
+    fn rerun(&mut self) {
+        let mut config = self.config.clone();
+        config.faults.extend(self.injected.iter().copied());
+        config.faults.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        (self.shared_run, self.parted_run) = build(&config, self.seed);
+    }
+}
 
-    fn reset(&mut self) {
-        (self.shared_run, self.parted_run) = build(&self.config, self.controls.seed);
+impl SimBody for BulkheadView {
+    fn info(&self) -> &'static SimInfo {
+        INFO
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, _shared: &mut Shared) {
-        let action = self.controls.ui(ui);
-        if action == SimAction::Reset {
-            self.reset();
-        }
-        let dt = f64::from(ui.input(|i| i.stable_dt));
-        let ms = self.controls.advance_ms(action, dt);
-        if ms > 0.0 {
-            let until = SimTime(self.shared_run.now().0 + SimTime::from_ms(ms).0);
-            self.shared_run.advance_to(until);
-            self.parted_run.advance_to(until);
-        }
-        if self.controls.playing {
-            ui.ctx().request_repaint();
-        }
-        self.faults_ui(ui);
-        ui.separator();
-        egui::ScrollArea::vertical()
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                ui.heading("Bulkheads");
-                ui.label(self.preset.explain());
-                ui.horizontal_wrapped(|ui| {
-                    for w in [CRITICAL, REPORTS, BACKGROUND] {
-                        swatch_ui(ui, workload_meaning(w), &self.config.workloads[w].name);
-                    }
-                    let state = if self.shared_run.reports_slow() {
-                        "reports are slow now"
-                    } else {
-                        "all workloads healthy"
-                    };
-                    ui.label(format!(
-                        "· {:.1} s · {state}",
-                        self.shared_run.now().as_secs()
-                    ));
-                });
-                ui.add_space(theme::SPACE_S);
-                self.pools_ui(ui);
-                ui.add_space(theme::SPACE_M);
-                self.table_ui(ui);
-                ui.add_space(theme::SPACE_M);
-                self.plots_ui(ui);
-                ui.add_space(theme::SPACE_M);
-                if self.settings_ui(ui) {
-                    self.reset();
-                }
+    fn now_ms(&self) -> f64 {
+        self.shared_run.now().as_ms()
+    }
+
+    fn end_ms(&self) -> f64 {
+        presets::BULKHEAD_RUN_SECS * 1000.0
+    }
+
+    fn advance_to(&mut self, ms: f64) {
+        let until = SimTime::from_ms(ms.min(self.end_ms()));
+        self.shared_run.advance_to(until);
+        self.parted_run.advance_to(until);
+    }
+
+    fn rebuild(&mut self, seed: u64) {
+        self.seed = seed;
+        self.injected.clear();
+        self.rerun();
+    }
+
+    fn seek(&mut self, seed: u64, ms: f64) {
+        self.seed = seed;
+        self.rerun();
+        self.advance_to(ms);
+    }
+
+    fn markers(&self) -> Vec<Marker> {
+        self.config
+            .faults
+            .iter()
+            .chain(&self.injected)
+            .map(|f| match f.fault {
+                BulkheadFault::ReportsSlow => Marker {
+                    at_ms: f.at_ms,
+                    label: "the report query turns slow".into(),
+                    colour: Semantic::Slow,
+                },
+                BulkheadFault::Recover => Marker {
+                    at_ms: f.at_ms,
+                    label: "reports are fast again".into(),
+                    colour: Semantic::Healthy,
+                },
+            })
+            .collect()
+    }
+
+    fn preset(&self) -> usize {
+        self.preset
+    }
+
+    fn set_preset(&mut self, index: usize) {
+        self.preset = index;
+        self.config = preset_config(index);
+    }
+
+    fn step_ms(&self) -> f64 {
+        100.0
+    }
+
+    fn strip_ui(&mut self, ui: &mut egui::Ui) -> bool {
+        const FAULTS: [BulkheadFault; 2] = [BulkheadFault::ReportsSlow, BulkheadFault::Recover];
+        let buttons = [
+            FaultButton::now(
+                "Reports get slow",
+                "New report requests take the slow service time from now on",
+            ),
+            FaultButton::now("Recover", "Reports are fast again"),
+        ];
+        if let Some(i) = fault_group(ui, "Reports", &buttons) {
+            let fault = FAULTS[i];
+            self.injected.push(ScheduledBulkheadFault {
+                at_ms: self.shared_run.now().as_ms(),
+                fault,
             });
+            self.shared_run.inject(fault);
+            self.parted_run.inject(fault);
+        }
+        false
     }
 
-    fn faults_ui(&mut self, ui: &mut egui::Ui) {
+    fn body_ui(&mut self, ui: &mut egui::Ui, axis: &TimeAxis) -> bool {
         ui.horizontal_wrapped(|ui| {
-            if choice_ui(
-                ui,
-                "Preset",
-                "bulkhead-preset",
-                None,
-                &mut self.preset,
-                Preset::ALL,
-                Preset::label,
-            ) {
-                self.config = self.preset.config();
-                self.reset();
+            for w in [CRITICAL, REPORTS, BACKGROUND] {
+                swatch_ui(ui, workload_meaning(w), &self.config.workloads[w].name);
             }
-            ui.separator();
-            for (label, fault, tip) in [
-                (
-                    "Reports get slow",
-                    BulkheadFault::ReportsSlow,
-                    "New report requests take the slow service time from now on",
-                ),
-                ("Recover", BulkheadFault::Recover, "Reports are fast again"),
-            ] {
-                if ui.button(label).on_hover_text(tip).clicked() {
-                    self.shared_run.inject(fault);
-                    self.parted_run.inject(fault);
-                }
-            }
-            let n = self.shared_run.fault_log().len();
-            if ui
-                .add_enabled(n > 0, egui::Button::new("Replay faults"))
-                .on_hover_text("Start again from the same seed with the faults injected so far")
-                .clicked()
-            {
-                self.config.faults = self.shared_run.fault_log().to_vec();
-                self.reset();
-            }
+            let state = if self.shared_run.reports_slow() {
+                "· reports are slow now"
+            } else {
+                "· all workloads healthy"
+            };
+            ui.label(state);
         });
+        ui.add_space(theme::SPACE_S);
+        self.pools_ui(ui);
+        let changed = self.settings_ui(ui);
+        ui.add_space(theme::SPACE_M);
+        self.table_ui(ui);
+        ui.add_space(theme::SPACE_M);
+        self.plots_ui(ui, axis);
+        changed
     }
+}
 
+impl BulkheadView {
     /// Each pool as slots coloured by the workload holding them, and its queue.
     fn pools_ui(&mut self, ui: &mut egui::Ui) {
         ui.columns(2, |cols| {
@@ -220,8 +205,10 @@ impl BulkheadView {
                             PoolMode::Partitioned => sim.config().workloads[i].name.clone(),
                         };
                         ui.label(format!(
-                            "{name}: {} of {} in use, max wait {} ms",
-                            pool.in_use, pool.limit.max_concurrent_calls, pool.limit.max_wait_ms
+                            "{name}: {} of {} in use, max wait {}",
+                            pool.in_use,
+                            pool.limit.max_concurrent_calls,
+                            qty(pool.limit.max_wait_ms, "ms")
                         ));
                         let mut slots =
                             Vec::with_capacity(pool.limit.max_concurrent_calls as usize);
@@ -242,8 +229,10 @@ impl BulkheadView {
 
     /// Per workload: requests, rejections, latency percentiles and queue wait, both runs.
     fn table_ui(&mut self, ui: &mut egui::Ui) {
+        // Fixed column widths: numbers growing while it plays must not shift columns.
         egui::Grid::new("bulkhead-table")
             .num_columns(7)
+            .min_col_width(72.0)
             .striped(true)
             .show(ui, |ui| {
                 for h in [
@@ -276,9 +265,13 @@ impl BulkheadView {
                             ui.visuals().text_color()
                         };
                         ui.colored_label(rejected, s.rejected.to_string());
-                        ui.label(format!("{:.0} ms", s.latency_quantile(0.5)));
-                        ui.label(format!("{:.0} ms", s.latency_quantile(0.99)));
-                        ui.label(format!("{:.0} ms", s.mean_wait_ms()));
+                        for ms in [
+                            f64::from(s.latency_quantile(0.5)),
+                            f64::from(s.latency_quantile(0.99)),
+                            s.mean_wait_ms(),
+                        ] {
+                            ui.label(qty(format!("{ms:.0}"), "ms"));
+                        }
                         ui.end_row();
                     }
                 }
@@ -286,57 +279,29 @@ impl BulkheadView {
         ui.weak("Percentiles over the last 10 000 requests; latency = queue wait + service.");
     }
 
-    fn plots_ui(&mut self, ui: &mut egui::Ui) {
+    fn plots_ui(&self, ui: &mut egui::Ui, axis: &TimeAxis) {
         let sh = &self.shared_run.stats()[CRITICAL];
         let pa = &self.parted_run.stats()[CRITICAL];
-        let h = 150.0;
-        ui.label(egui::RichText::new("Critical API latency (p99)").strong());
-        time_plot_ui(
-            ui,
+        TimeChart::new(
             "bulkhead-latency",
-            "bulkhead-time",
-            "latency (ms)",
-            h,
-            &[
-                PlotLine {
-                    name: "partitioned",
-                    points: pa.latency_p99.points(),
-                    meaning: Semantic::Accent,
-                    dashed: false,
-                },
-                PlotLine {
-                    name: "shared pool",
-                    points: sh.latency_p99.points(),
-                    meaning: Semantic::Neutral,
-                    dashed: true,
-                },
-            ],
-            &[],
-        );
-        ui.label(egui::RichText::new("Critical API rejections").strong());
-        time_plot_ui(
-            ui,
-            "bulkhead-rejections",
-            "bulkhead-time",
-            "rejections / s",
-            h,
-            &[
-                PlotLine {
-                    name: "partitioned",
-                    points: pa.rejections.points(),
-                    meaning: Semantic::Rejected,
-                    dashed: false,
-                },
-                PlotLine {
-                    name: "shared pool",
-                    points: sh.rejections.points(),
-                    meaning: Semantic::Neutral,
-                    dashed: true,
-                },
-            ],
-            &[],
-        );
-        ui.label(egui::RichText::new("Pool occupancy").strong());
+            "Critical API latency (p99; gaps: nothing finished)",
+            "ms",
+        )
+        .trace(Trace::new(
+            "partitioned",
+            pa.latency_p99.points(),
+            Semantic::Accent,
+        ))
+        .trace(Trace::new("shared pool", sh.latency_p99.points(), Semantic::Waiting).dashed())
+        .show(ui, axis);
+        TimeChart::new("bulkhead-rejections", "Critical API rejections", "per s")
+            .trace(Trace::new(
+                "partitioned",
+                pa.rejections.points(),
+                Semantic::Accent,
+            ))
+            .trace(Trace::new("shared pool", sh.rejections.points(), Semantic::Waiting).dashed())
+            .show(ui, axis);
         let occ = self.parted_run.occupancy();
         let shared_occ = &self.shared_run.occupancy()[0];
         let names: Vec<String> = self
@@ -345,40 +310,33 @@ impl BulkheadView {
             .iter()
             .map(|w| format!("{} pool", w.name))
             .collect();
-        let mut lines: Vec<PlotLine<'_>> = occ
-            .iter()
-            .enumerate()
-            .map(|(w, s)| PlotLine {
-                name: &names[w],
-                points: s.points(),
-                meaning: workload_meaning(w),
-                dashed: false,
+        let size = self.config.shared.max_concurrent_calls;
+        let mut chart = TimeChart::new("bulkhead-occupancy", "Pool occupancy", "permits");
+        for (w, s) in occ.iter().enumerate() {
+            chart = chart.trace(Trace::new(&names[w], s.points(), workload_meaning(w)));
+        }
+        chart
+            .trace(Trace::new("shared pool", shared_occ.points(), Semantic::Waiting).dashed())
+            .threshold(Threshold {
+                name: "shared pool size".into(),
+                value: f64::from(size),
+                colour: Semantic::Waiting,
+                label: qty(size, "permits"),
             })
-            .collect();
-        lines.push(PlotLine {
-            name: "shared pool",
-            points: shared_occ.points(),
-            meaning: Semantic::Waiting,
-            dashed: true,
-        });
-        time_plot_ui(
-            ui,
-            "bulkhead-occupancy",
-            "bulkhead-time",
-            "permits in use",
-            h,
-            &lines,
-            &[Reference {
-                name: "shared pool size",
-                value: f64::from(self.config.shared.max_concurrent_calls),
-                meaning: Semantic::Waiting,
-            }],
-        );
+            .show(ui, axis);
     }
 
-    /// Every config value as a slider. True when one changed: the runs restart.
+    /// Every pool setting, under the pools they size. True when one changed.
     fn settings_ui(&mut self, ui: &mut egui::Ui) -> bool {
-        let mut changed = false;
+        let preset = preset_config(self.preset);
+        let mut changed = changed_note(
+            ui,
+            self.config.shared != preset.shared || self.config.workloads != preset.workloads,
+        );
+        if changed {
+            self.config.shared = preset.shared;
+            self.config.workloads = preset.workloads;
+        }
         let c = &mut self.config;
         egui::CollapsingHeader::new("Pool settings (resilience4j BulkheadConfig)")
             .default_open(false)

@@ -3,20 +3,18 @@
 //! learner finds the slow layer the way an engineer would.
 
 use egui::{Align2, Color32, FontId, RichText, Sense, Stroke, StrokeKind, vec2};
-use egui_plot::{Bar, BarChart, Plot, Span};
+use egui_plot::{Bar, BarChart};
 
 use crate::sim::cascade::{
     CascadeConfig, CascadeSim, HISTOGRAM_BOUNDS_MS, Layer, LogRecord, Outcome, Preset, Trace,
 };
+use crate::sim::catalog::{self, SimInfo};
 use crate::sim::engine::SimTime;
-use crate::ui::state::Shared;
+use crate::sim::presets;
+use crate::ui::sim_page::{FaultButton, Marker, SimBody, changed_note, fault_group};
 use crate::ui::theme::{self, Semantic};
-use crate::ui::widgets::sim_controls::{SimAction, SimControls};
-use crate::ui::widgets::sim_plot;
+use crate::ui::widgets::sim_plot::{self, Band, TimeAxis, TimeChart, Trace as PlotTrace};
 
-const PLOT_HEIGHT: f32 = 190.0;
-/// Virtual seconds one run shows.
-const RUN_SECS: f64 = 60.0;
 const TIER_NAMES: [&str; 4] = ["browser", "load balancer", "app", "database"];
 /// Log lines shown at once.
 const LOG_ROWS: usize = 200;
@@ -29,7 +27,6 @@ enum Tab {
 
 #[derive(Debug)]
 pub struct CascadeView {
-    controls: SimControls,
     preset: Preset,
     config: CascadeConfig,
     sim: Option<CascadeSim>,
@@ -41,14 +38,11 @@ pub struct CascadeView {
     histogram_tier: usize,
 }
 
+const INFO: &SimInfo = &catalog::SIMULATIONS[7];
+
 impl Default for CascadeView {
     fn default() -> Self {
-        Self {
-            controls: SimControls {
-                speed: 2.0,
-                step_ms: 500.0,
-                ..SimControls::default()
-            },
+        let mut view = Self {
             preset: Preset::NoTimeouts,
             config: Preset::NoTimeouts.config(),
             sim: None,
@@ -57,13 +51,17 @@ impl Default for CascadeView {
             log_problems_only: true,
             log_tier: None,
             histogram_tier: 0,
-        }
+        };
+        view.rebuild(1);
+        view
     }
 }
 
+/// One colour per layer, the same in every plot and card: the user's browser grey, the
+/// balancer purple, the app orange (like its threads), the database blue.
 fn tier_semantic(tier: usize) -> Semantic {
     [
-        Semantic::Accent,
+        Semantic::Neutral,
         Semantic::Rejected,
         Semantic::Waiting,
         Semantic::Slow,
@@ -80,69 +78,162 @@ fn outcome_semantic(outcome: Outcome) -> Semantic {
     }
 }
 
-impl CascadeView {
-    /// Whether the view is built; the simulations list greys out views that are not.
-    pub const READY: bool = true;
-
-    pub fn ui(&mut self, ui: &mut egui::Ui, _shared: &mut Shared) {
-        egui::ScrollArea::vertical()
-            .id_salt("cascade-scroll")
-            .auto_shrink(false)
-            .show(ui, |ui| {
-                ui.heading("Cascading timeouts");
-                ui.label(
-                    RichText::new(
-                        "A dashboard page: browser → load balancer → app (a pool of threads) → \
-                         database. The page has four independent parts (orders, revenue, \
-                         activity, analytics). At 10 s the analytics query turns slow (20 s) \
-                         until 40 s; from 25 s to 35 s its users press reload, and pages \
-                         arrive 4 times as fast.",
-                    )
-                    .color(ui.visuals().weak_text_color()),
-                );
-                ui.add_space(theme::SPACE_S);
-                let changed = self.settings_ui(ui);
-                let action = self.controls.ui(ui);
-                self.advance(ui, action, changed);
-                let Some(sim) = self.sim.as_ref() else {
-                    ui.colored_label(
-                        Semantic::Failing.in_ui(ui),
-                        "These settings cannot run; pick a preset to start again.",
-                    );
-                    return;
-                };
-                ui.add_space(theme::SPACE_S);
-                path_ui(ui, sim);
-                ui.add_space(theme::SPACE_S);
-                ui.horizontal(|ui| {
-                    ui.selectable_value(&mut self.tab, Tab::Layers, "Layers over time");
-                    ui.selectable_value(&mut self.tab, Tab::Observability, "Observability");
-                });
-                ui.separator();
-                match self.tab {
-                    Tab::Layers => layers_ui(ui, sim),
-                    Tab::Observability => self.observability_ui(ui),
-                }
-            });
+impl SimBody for CascadeView {
+    fn info(&self) -> &'static SimInfo {
+        INFO
     }
 
-    fn settings_ui(&mut self, ui: &mut egui::Ui) -> bool {
-        let mut changed = false;
-        ui.horizontal_wrapped(|ui| {
-            ui.label("Preset");
-            for preset in Preset::ALL {
-                if ui
-                    .selectable_label(self.preset == preset, preset.label())
-                    .on_hover_text(preset.summary())
-                    .clicked()
-                {
-                    self.preset = preset;
-                    self.config = preset.config();
-                    changed = true;
-                }
+    fn now_ms(&self) -> f64 {
+        self.sim.as_ref().map_or(0.0, |s| s.now().as_ms())
+    }
+
+    fn end_ms(&self) -> f64 {
+        presets::CASCADE_RUN_SECS * 1000.0
+    }
+
+    fn advance_to(&mut self, ms: f64) {
+        if let Some(sim) = self.sim.as_mut() {
+            sim.step_until(SimTime::from_ms(ms.min(presets::CASCADE_RUN_SECS * 1000.0)));
+        }
+    }
+
+    fn rebuild(&mut self, seed: u64) {
+        self.sim = CascadeSim::new(self.config.clone(), seed).ok();
+        self.selected_page = None;
+    }
+
+    fn markers(&self) -> Vec<Marker> {
+        let c = &self.config;
+        let mut markers = Vec::new();
+        if let Some(f) = c.slow_query {
+            markers.push(Marker {
+                at_ms: f.from_s * 1000.0,
+                label: "the analytics query turns slow".into(),
+                colour: Semantic::Slow,
+            });
+            markers.push(Marker {
+                at_ms: f.until_s * 1000.0,
+                label: "the analytics query is fast again".into(),
+                colour: Semantic::Healthy,
+            });
+        }
+        if let Some(f) = c.surge {
+            markers.push(Marker {
+                at_ms: f.from_s * 1000.0,
+                label: "users start reloading".into(),
+                colour: Semantic::Rejected,
+            });
+            markers.push(Marker {
+                at_ms: f.until_s * 1000.0,
+                label: "users stop reloading".into(),
+                colour: Semantic::Healthy,
+            });
+        }
+        markers
+    }
+
+    fn preset(&self) -> usize {
+        Preset::ALL
+            .iter()
+            .position(|&p| p == self.preset)
+            .unwrap_or(0)
+    }
+
+    fn set_preset(&mut self, index: usize) {
+        self.preset = Preset::ALL
+            .get(index)
+            .copied()
+            .unwrap_or(Preset::NoTimeouts);
+        self.config = self.preset.config();
+    }
+
+    fn step_ms(&self) -> f64 {
+        500.0
+    }
+
+    fn default_speed(&self) -> f64 {
+        2.0
+    }
+
+    /// The preset's two faults, each switched on (at the preset's times) or off.
+    fn strip_ui(&mut self, ui: &mut egui::Ui) -> bool {
+        let preset = self.preset.config();
+        let c = &mut self.config;
+        let buttons = [
+            FaultButton::toggle(
+                "Slow analytics query",
+                "From 10 s to 40 s the analytics query takes 20 s",
+                c.slow_query.is_some(),
+            ),
+            FaultButton::toggle(
+                "Users reload",
+                "From 25 s to 35 s pages arrive 4 times as fast",
+                c.surge.is_some(),
+            ),
+        ];
+        match fault_group(ui, "Faults", &buttons) {
+            Some(0) => {
+                c.slow_query = c.slow_query.xor(preset.slow_query);
+                true
             }
+            Some(_) => {
+                c.surge = c.surge.xor(preset.surge);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn body_ui(&mut self, ui: &mut egui::Ui, axis: &TimeAxis) -> bool {
+        let changed = self.settings_ui(ui);
+        let Some(sim) = self.sim.as_ref() else {
+            ui.colored_label(
+                Semantic::Failing.in_ui(ui),
+                "These settings cannot run; pick a preset to start again.",
+            );
+            return changed;
+        };
+        ui.add_space(theme::SPACE_S);
+        path_ui(ui, sim);
+        ui.add_space(theme::SPACE_S);
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.tab, Tab::Layers, "Layers over time");
+            ui.selectable_value(&mut self.tab, Tab::Observability, "Observability");
         });
-        ui.label(RichText::new(self.preset.summary()).italics());
+        ui.separator();
+        match self.tab {
+            Tab::Layers => layers_ui(ui, sim, axis),
+            Tab::Observability => self.observability_ui(ui),
+        }
+        changed
+    }
+}
+
+impl CascadeView {
+    /// The timeouts and the pool layout, above the path they shape.
+    fn settings_ui(&mut self, ui: &mut egui::Ui) -> bool {
+        let preset = self.preset.config();
+        let differs = {
+            let c = &self.config;
+            (
+                c.browser_timeout_ms,
+                c.balancer_timeout_ms,
+                c.app_timeout_ms,
+                c.part_timeout_ms,
+                c.db_timeout_ms,
+                c.analytics_pool,
+                c.deadline_propagation,
+            ) != (
+                preset.browser_timeout_ms,
+                preset.balancer_timeout_ms,
+                preset.app_timeout_ms,
+                preset.part_timeout_ms,
+                preset.db_timeout_ms,
+                preset.analytics_pool,
+                preset.deadline_propagation,
+            )
+        };
+        let mut changed = false;
         let c = &mut self.config;
         ui.horizontal_wrapped(|ui| {
             ui.label("Timeouts:");
@@ -166,45 +257,17 @@ impl CascadeView {
                 .checkbox(&mut c.deadline_propagation, "Deadline propagation")
                 .on_hover_text("Each call carries the time its caller has left")
                 .changed();
-            let preset = self.preset.config();
-            changed |= fault_checkbox(
-                ui,
-                &mut c.slow_query,
-                preset.slow_query,
-                "Slow analytics query",
-                "From 10 s to 40 s the analytics query takes 20 s",
-            );
-            changed |= fault_checkbox(
-                ui,
-                &mut c.surge,
-                preset.surge,
-                "Users reload",
-                "From 25 s to 35 s pages arrive 4 times as fast",
-            );
         });
+        if changed_note(ui, differs) {
+            let (slow_query, surge) = (c.slow_query, c.surge);
+            *c = CascadeConfig {
+                slow_query,
+                surge,
+                ..preset
+            };
+            changed = true;
+        }
         changed
-    }
-
-    fn advance(&mut self, ui: &egui::Ui, action: SimAction, changed: bool) {
-        if changed || action == SimAction::Reset || self.sim.is_none() {
-            self.sim = CascadeSim::new(self.config.clone(), self.controls.seed).ok();
-            self.selected_page = None;
-        }
-        let Some(sim) = self.sim.as_mut() else {
-            return;
-        };
-        let dt = ui.input(|i| i.stable_dt) as f64;
-        let advance = self.controls.advance_ms(action, dt);
-        let horizon = SimTime::from_secs(RUN_SECS);
-        if advance > 0.0 {
-            let until = SimTime(sim.now().0 + SimTime::from_ms(advance).0).min(horizon);
-            sim.step_until(until);
-        }
-        if sim.now() >= horizon {
-            self.controls.playing = false;
-        } else if self.controls.playing {
-            ui.ctx().request_repaint();
-        }
     }
 
     fn observability_ui(&mut self, ui: &mut egui::Ui) {
@@ -335,22 +398,6 @@ fn optional_seconds_ui(ui: &mut egui::Ui, name: &str, ms: &mut Option<f64>) -> b
     changed
 }
 
-/// A checkbox that turns a fault off, or back on with the preset's setting.
-fn fault_checkbox<T: Copy>(
-    ui: &mut egui::Ui,
-    fault: &mut Option<T>,
-    preset: Option<T>,
-    name: &str,
-    hover: &str,
-) -> bool {
-    let mut on = fault.is_some();
-    let changed = ui.checkbox(&mut on, name).on_hover_text(hover).changed();
-    if changed {
-        *fault = if on { preset } else { None };
-    }
-    changed
-}
-
 /// The request path as a row of boxes with gauges for each pool.
 fn path_ui(ui: &mut egui::Ui, sim: &CascadeSim) {
     let c = sim.config();
@@ -427,8 +474,10 @@ fn stage_ui(ui: &mut egui::Ui, width: f32, title: &str, body: impl FnOnce(&mut e
     });
 }
 
+/// A pool's use as a label above a bar: the text never sits on the coloured fill, so it
+/// reads in both themes, and an empty pool shows no fill at all.
 fn gauge_ui(ui: &mut egui::Ui, name: &str, used: usize, size: usize) {
-    let fraction = used as f32 / size.max(1) as f32;
+    let fraction = (used as f32 / size.max(1) as f32).min(1.0);
     let semantic = if fraction >= 1.0 {
         Semantic::Failing
     } else if fraction >= 0.75 {
@@ -436,12 +485,16 @@ fn gauge_ui(ui: &mut egui::Ui, name: &str, used: usize, size: usize) {
     } else {
         Semantic::Healthy
     };
-    ui.add(
-        egui::ProgressBar::new(fraction.min(1.0))
-            .corner_radius(theme::RADIUS / 2)
-            .fill(semantic.in_ui(ui))
-            .text(format!("{name} {used}/{size}")),
-    );
+    ui.label(RichText::new(format!("{name} {used}/{size}")).small());
+    let width = ui.available_width();
+    let (rect, _) = ui.allocate_exact_size(vec2(width, 6.0), Sense::hover());
+    let painter = ui.painter();
+    painter.rect_filled(rect, 3.0, ui.visuals().widgets.inactive.bg_fill);
+    if used > 0 {
+        let mut fill = rect;
+        fill.set_width(width * fraction);
+        painter.rect_filled(fill, 3.0, semantic.in_ui(ui));
+    }
 }
 
 fn timeout_text(ms: Option<f64>) -> String {
@@ -451,116 +504,105 @@ fn timeout_text(ms: Option<f64>) -> String {
     }
 }
 
-/// The faults' time windows, shaded behind the plots.
-fn fault_spans(plot: &mut egui_plot::PlotUi, sim: &CascadeSim, dark: bool) {
+/// The faults' time windows, shaded behind a plot.
+fn fault_bands<'a>(chart: TimeChart<'a>, sim: &CascadeSim) -> TimeChart<'a> {
     let c = sim.config();
+    let mut chart = chart;
     if let Some(f) = c.slow_query {
-        // Labelled at its start, so the label clears the surge's, which sits inside it.
-        plot.span(
-            Span::new("slow query", f.from_s..=f.until_s)
-                .fill(Semantic::Slow.fill(dark))
-                .label_align(Align2::LEFT_TOP),
-        );
+        chart = chart.band(Band {
+            from: f.from_s,
+            to: f.until_s,
+            label: "slow query".into(),
+            colour: Semantic::Slow,
+        });
     }
     if let Some(f) = c.surge {
-        plot.span(
-            Span::new("users reload", f.from_s..=f.until_s).fill(Semantic::Rejected.fill(dark)),
-        );
+        chart = chart.band(Band {
+            from: f.from_s,
+            to: f.until_s,
+            label: "users reload".into(),
+            colour: Semantic::Rejected,
+        });
     }
+    chart
 }
 
 /// Pools, success and latency per layer over time.
-fn layers_ui(ui: &mut egui::Ui, sim: &CascadeSim) {
-    let dark = ui.visuals().dark_mode;
+fn layers_ui(ui: &mut egui::Ui, sim: &CascadeSim, axis: &TimeAxis) {
     let s = sim.series();
-    let link = ui.scope_id().with("cascade-link");
-    let plot = |id: &str, y_label: &str| {
-        sim_plot::run_plot(id, link, y_label, RUN_SECS, egui_plot::Corner::LeftTop)
-            .height(PLOT_HEIGHT)
-    };
-    let line = |name: &str, points: &[[f64; 2]], semantic: Semantic| {
-        sim_plot::run_line(name, points, semantic.color(dark))
-    };
-    let c = sim.config();
-    ui.label(RichText::new("Threads and connections").strong());
-    // Room above the lines for the seven-entry legend.
-    let pool_top = c.app_threads.max(c.db_connections) as f64 * 2.2;
-    plot("cascade-pools", "in use")
-        .legend(sim_plot::compact_legend(egui_plot::Corner::RightTop))
-        .height(PLOT_HEIGHT + 50.0)
-        .include_y(pool_top)
-        .show(ui, |p| {
-            fault_spans(p, sim, dark);
-            p.line(line(
-                "app threads busy",
-                s.app_busy.points(),
-                Semantic::Waiting,
-            ));
-            p.line(line(
-                "db connections busy",
-                s.db_busy.points(),
-                Semantic::Slow,
-            ));
-            p.line(line(
-                "app busy for callers gone",
-                s.app_wasted.points(),
-                Semantic::Failing,
-            ));
-            p.line(
-                line(
-                    "db busy for callers gone",
-                    s.db_wasted.points(),
-                    Semantic::Failing,
-                )
-                .style(egui_plot::LineStyle::dashed_dense()),
-            );
-            p.line(line(
-                "analytics pool busy",
-                s.analytics_busy.points(),
-                Semantic::Neutral,
-            ));
-        });
-    ui.label(RichText::new("Queues").strong());
-    plot("cascade-queues", "waiting")
-        .include_y(16.0)
-        .show(ui, |p| {
-            fault_spans(p, sim, dark);
-            p.line(line("app queue", s.app_queue.points(), Semantic::Rejected));
-            p.line(line("db queue", s.db_queue.points(), Semantic::Slow));
-        });
-    ui.label(RichText::new("Success per layer").strong());
-    ui.label("Of the requests a layer finished in each half second, the share that succeeded.");
-    plot("cascade-success", "success (%)")
-        .legend(sim_plot::compact_legend(egui_plot::Corner::LeftBottom))
-        .include_y(105.0)
-        .show(ui, |p| {
-            fault_spans(p, sim, dark);
-            for (tier, name) in TIER_NAMES.iter().enumerate() {
-                p.line(line(
-                    name,
-                    s.tiers[tier].success_pct.points(),
-                    tier_semantic(tier),
-                ));
-            }
-        });
-    ui.label(RichText::new("Latency per layer").strong());
-    ui.label("Mean duration of the requests a layer finished in each half second (log scale).");
-    plot("cascade-latency", "duration")
-        .y_grid_spacer(egui_plot::log_grid_spacer(10))
-        .y_axis_formatter(|mark, _| sim_plot::ms_label(10f64.powf(mark.value)))
-        .include_y(5.0)
-        .show(ui, |p| {
-            fault_spans(p, sim, dark);
-            for (tier, name) in TIER_NAMES.iter().enumerate() {
-                let points: Vec<[f64; 2]> = s.tiers[tier]
-                    .latency_ms
-                    .points()
-                    .iter()
-                    .map(|p| [p[0], p[1].max(1.0).log10()])
-                    .collect();
-                p.line(line(name, &points, tier_semantic(tier)));
-            }
-        });
+    fault_bands(
+        TimeChart::new("cascade-pools", "Threads and connections", "in use"),
+        sim,
+    )
+    .trace(PlotTrace::new(
+        "app threads busy",
+        s.app_busy.points(),
+        Semantic::Waiting,
+    ))
+    .trace(PlotTrace::new(
+        "db connections busy",
+        s.db_busy.points(),
+        Semantic::Slow,
+    ))
+    .trace(PlotTrace::new(
+        "app busy for callers gone",
+        s.app_wasted.points(),
+        Semantic::Failing,
+    ))
+    .trace(
+        PlotTrace::new(
+            "db busy for callers gone",
+            s.db_wasted.points(),
+            Semantic::Failing,
+        )
+        .dashed(),
+    )
+    .trace(PlotTrace::new(
+        "analytics pool busy",
+        s.analytics_busy.points(),
+        Semantic::Healthy,
+    ))
+    .show(ui, axis);
+    fault_bands(TimeChart::new("cascade-queues", "Queues", "waiting"), sim)
+        .trace(PlotTrace::new(
+            "app queue",
+            s.app_queue.points(),
+            Semantic::Waiting,
+        ))
+        .trace(PlotTrace::new("db queue", s.db_queue.points(), Semantic::Slow).dashed())
+        .show(ui, axis);
+    ui.label(
+        "Of the requests a layer finished in each half second, the share that succeeded; \
+         a gap is a half second in which the layer finished nothing.",
+    );
+    let mut success = fault_bands(
+        TimeChart::new("cascade-success", "Success per layer", "success (%)").percent(),
+        sim,
+    );
+    for (tier, name) in TIER_NAMES.iter().enumerate() {
+        success = success.trace(PlotTrace::new(
+            name,
+            s.tiers[tier].success_pct.points(),
+            tier_semantic(tier),
+        ));
+    }
+    success.show(ui, axis);
+    ui.label(
+        "Mean duration of the requests a layer finished in each half second (log scale; \
+         gaps: nothing finished).",
+    );
+    let mut latency = fault_bands(
+        TimeChart::new("cascade-latency", "Latency per layer", "duration").log_ms(),
+        sim,
+    );
+    for (tier, name) in TIER_NAMES.iter().enumerate() {
+        latency = latency.trace(PlotTrace::new(
+            name,
+            s.tiers[tier].latency_ms.points(),
+            tier_semantic(tier),
+        ));
+    }
+    latency.show(ui, axis);
 }
 
 fn metrics_ui(ui: &mut egui::Ui, sim: &CascadeSim) {
@@ -629,16 +671,11 @@ fn histogram_ui(ui: &mut egui::Ui, sim: &CascadeSim, tier: usize) {
             None => ">30 s".to_owned(),
         })
         .collect();
-    Plot::new("cascade-histogram")
-        .height(150.0)
+    sim_plot::base_plot("cascade-histogram", 150.0, "requests")
         .x_axis_label("duration")
-        .y_axis_label("requests")
         .include_y(0.0)
-        .allow_scroll(false)
-        .allow_drag(false)
-        .allow_zoom(false)
         .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
-        .y_grid_spacer(sim_plot::round_steps())
+        .y_grid_spacer(sim_plot::round_steps(true))
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();
             if (mark.value - i).abs() < 1e-6 && i >= 0.0 {

@@ -1,42 +1,49 @@
 //! Checkout during a payment-gateway outage: orders saved as pending, charged through the
 //! breaker, queued for a backoff worker when the charge fails, and what each customer saw.
 
-use egui_plot::{Legend, Line, Plot, Span};
-
 use crate::sim::breaker::State as BreakerState;
+use crate::sim::catalog::{self, SimInfo};
 use crate::sim::checkout::{CheckoutConfig, CheckoutSim, Immediate, Order, OrderState};
-use crate::ui::state::Shared;
+use crate::sim::engine::SimTime;
+use crate::sim::presets;
+use crate::ui::sim_page::{ClockUnit, Marker, SimBody, changed_note};
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::counter_grid::{Counter, counter_grid, failing_if_any};
-use crate::ui::widgets::sim_controls::{SimAction, SimControls};
-
-/// The business timeline runs in minutes: at 1x, one virtual minute per real second.
-const TIME_SCALE: f64 = 60.0;
+use crate::ui::widgets::sim_plot::{Band, TimeAxis, TimeChart, Trace, qty};
 /// Recent orders listed with what their customer saw.
 const RECENT: usize = 8;
 
+const INFO: &SimInfo = &catalog::SIMULATIONS[4];
+
+fn preset_config(index: usize) -> CheckoutConfig {
+    INFO.presets
+        .get(index)
+        .and_then(|p| presets::checkout(p.name))
+        .unwrap_or_default()
+}
+
 #[derive(Debug)]
 pub struct CheckoutView {
+    preset: usize,
     config: CheckoutConfig,
     sim: CheckoutSim,
-    controls: SimControls,
+    /// When the last job settles, found by running a copy to the end at each rebuild
+    /// (about 500 orders: well under a millisecond).
+    end_ms: f64,
     error: Option<String>,
 }
 
 impl Default for CheckoutView {
     fn default() -> Self {
-        let controls = SimControls {
-            speed: 5.0,
-            // One virtual minute per Step (times TIME_SCALE).
-            step_ms: 1_000.0,
-            ..SimControls::default()
-        };
-        Self {
-            config: CheckoutConfig::default(),
+        let mut view = Self {
+            preset: 0,
+            config: preset_config(0),
             sim: CheckoutSim::default(),
-            controls,
+            end_ms: 0.0,
             error: None,
-        }
+        };
+        view.rebuild(1);
+        view
     }
 }
 
@@ -49,46 +56,106 @@ fn state_meaning(state: OrderState) -> Semantic {
     }
 }
 
-/// 75.5 minutes -> "1:15".
-fn clock(minutes: f64) -> String {
-    let m = minutes.max(0.0).floor() as u64;
-    format!("{}:{:02}", m / 60, m % 60)
+/// Virtual minutes as the page's clock writes them ("79 min").
+fn minutes(ms: f64) -> String {
+    qty(format!("{:.0}", (ms / 60_000.0).floor()), "min")
+}
+
+impl SimBody for CheckoutView {
+    fn info(&self) -> &'static SimInfo {
+        INFO
+    }
+
+    fn unit(&self) -> ClockUnit {
+        ClockUnit::Minutes
+    }
+
+    fn now_ms(&self) -> f64 {
+        self.sim.now().as_ms()
+    }
+
+    fn end_ms(&self) -> f64 {
+        self.end_ms
+    }
+
+    fn finished(&self) -> bool {
+        self.sim.is_finished()
+    }
+
+    fn advance_to(&mut self, ms: f64) {
+        self.sim.step_until(SimTime::from_ms(ms));
+    }
+
+    fn rebuild(&mut self, seed: u64) {
+        match CheckoutSim::new(self.config.clone(), seed) {
+            Ok(sim) => {
+                self.sim = sim;
+                self.error = None;
+            }
+            Err(err) => self.error = Some(err.to_string()),
+        }
+        let mut end = self.sim.clone();
+        end.run_to_end();
+        self.end_ms = end.now().as_ms().max(self.config.run_min * 60_000.0);
+    }
+
+    fn markers(&self) -> Vec<Marker> {
+        if self.config.outage_min <= 0.0 {
+            return Vec::new();
+        }
+        let start = self.config.outage_start_min * 60_000.0;
+        vec![
+            Marker {
+                at_ms: start,
+                label: "the payment gateway goes down".into(),
+                colour: Semantic::Failing,
+            },
+            Marker {
+                at_ms: start + self.config.outage_min * 60_000.0,
+                label: "the gateway is back".into(),
+                colour: Semantic::Healthy,
+            },
+        ]
+    }
+
+    fn preset(&self) -> usize {
+        self.preset
+    }
+
+    fn set_preset(&mut self, index: usize) {
+        self.preset = index;
+        self.config = preset_config(index);
+    }
+
+    fn step_ms(&self) -> f64 {
+        60_000.0
+    }
+
+    fn default_speed(&self) -> f64 {
+        5.0
+    }
+
+    fn body_ui(&mut self, ui: &mut egui::Ui, axis: &TimeAxis) -> bool {
+        let changed = self.config_ui(ui);
+        if let Some(err) = &self.error {
+            ui.colored_label(Semantic::Failing.in_ui(ui), err);
+        }
+        ui.add_space(theme::SPACE_S);
+        self.status_ui(ui);
+        ui.add_space(theme::SPACE_S);
+        self.counters_ui(ui);
+        ui.add_space(theme::SPACE_M);
+        self.plot_ui(ui, axis);
+        ui.add_space(theme::SPACE_M);
+        self.recent_ui(ui);
+        changed
+    }
 }
 
 impl CheckoutView {
-    pub const READY: bool = true;
-
-    pub fn ui(&mut self, ui: &mut egui::Ui, _shared: &mut Shared) {
-        egui::ScrollArea::vertical()
-            .id_salt("checkout-scroll")
-            .auto_shrink(false)
-            .show(ui, |ui| {
-                ui.heading("Checkout during an outage");
-                let explain = if self.config.asynchronous {
-                    "Save the order as pending, try the charge once through the breaker, and queue it for a worker that retries with backoff when it fails. The customer gets an answer at once either way."
-                } else {
-                    "The incident: the checkout waits for the gateway, and when the charge fails the customer is shown an error and the sale is lost."
-                };
-                ui.label(egui::RichText::new(explain).color(ui.visuals().weak_text_color()));
-                ui.add_space(theme::SPACE_S);
-                self.config_ui(ui);
-                let action = self.controls.ui(ui);
-                self.advance(ui, action);
-                if let Some(err) = &self.error {
-                    ui.colored_label(Semantic::Failing.in_ui(ui), err);
-                }
-                ui.add_space(theme::SPACE_S);
-                self.status_ui(ui);
-                ui.add_space(theme::SPACE_S);
-                self.counters_ui(ui);
-                ui.add_space(theme::SPACE_M);
-                self.plot_ui(ui);
-                ui.add_space(theme::SPACE_M);
-                self.recent_ui(ui);
-            });
-    }
-
-    fn config_ui(&mut self, ui: &mut egui::Ui) {
+    /// The checkout's design, the outage and the worker's retry budget, above the
+    /// status and plot they change.
+    fn config_ui(&mut self, ui: &mut egui::Ui) -> bool {
         let mut c = self.config.clone();
         ui.horizontal_wrapped(|ui| {
             ui.checkbox(&mut c.asynchronous, "asynchronous checkout (the fix)")
@@ -146,61 +213,28 @@ impl CheckoutView {
         let total: f64 = (1..=c.retry_tries).map(|n| c.backoff_min(n)).sum();
         ui.label(
             egui::RichText::new(format!(
-                "Worker waits: {} min (together {total} min)",
+                "Worker waits: {} (together {})",
                 if waits.is_empty() {
                     "none".to_owned()
                 } else {
-                    waits.join(", ")
-                }
+                    qty(waits.join(", "), "min")
+                },
+                qty(total, "min")
             ))
             .small()
             .color(ui.visuals().weak_text_color()),
         );
-        if c != self.config {
-            self.config = c;
-            self.reset();
+        let preset = preset_config(self.preset);
+        if changed_note(ui, c != preset) {
+            c = preset;
         }
-    }
-
-    fn reset(&mut self) {
-        match CheckoutSim::new(self.config.clone(), self.controls.seed) {
-            Ok(sim) => {
-                self.sim = sim;
-                self.error = None;
-            }
-            Err(err) => self.error = Some(err.to_string()),
-        }
-    }
-
-    fn advance(&mut self, ui: &egui::Ui, action: SimAction) {
-        if action == SimAction::Reset {
-            self.reset();
-            return;
-        }
-        let dt = f64::from(ui.input(|i| i.stable_dt));
-        let ms = self.controls.advance_ms(action, dt) * TIME_SCALE;
-        if ms > 0.0 {
-            let until = self.sim.now().plus_ms(ms);
-            self.sim.step_until(until);
-        }
-        if self.controls.playing {
-            if self.sim.is_finished() {
-                self.controls.playing = false;
-            } else {
-                ui.ctx().request_repaint();
-            }
-        }
+        let changed = c != self.config;
+        self.config = c;
+        changed
     }
 
     fn status_ui(&self, ui: &mut egui::Ui) {
         ui.horizontal_wrapped(|ui| {
-            ui.label(
-                egui::RichText::new(format!("t = {}", clock(self.sim.now_min())))
-                    .strong()
-                    .monospace(),
-            )
-            .on_hover_text("Hours:minutes of virtual time. At 1× speed, one minute per second");
-            ui.separator();
             let (text, meaning) = if self.sim.gateway_down() {
                 ("gateway DOWN", Semantic::Failing)
             } else {
@@ -307,48 +341,35 @@ impl CheckoutView {
         counter_grid(ui, "checkout-counters", &items);
     }
 
-    fn plot_ui(&self, ui: &mut egui::Ui) {
-        ui.label(egui::RichText::new("Orders by state over time").strong());
-        let dark = ui.visuals().dark_mode;
+    fn plot_ui(&self, ui: &mut egui::Ui, axis: &TimeAxis) {
         let start = self.config.outage_start_min;
-        let end = start + self.config.outage_min;
-        Plot::new("checkout-states")
-            .height(260.0)
-            .width(ui.available_width().min(900.0))
-            .legend(Legend::default().position(egui_plot::Corner::RightTop))
-            .x_axis_label("time (min)")
-            .y_axis_label("orders")
-            .include_x(0.0)
-            .include_x(self.config.run_min)
-            .include_y(0.0)
-            .include_y(10.0)
-            .allow_scroll(false)
-            .allow_drag(false)
-            .allow_zoom(false)
-            .show(ui, |plot| {
-                if self.config.outage_min > 0.0 {
-                    plot.span(
-                        Span::new("gateway outage", start..=end)
-                            .fill(Semantic::Failing.fill(dark))
-                            .border_color(Semantic::Failing.color(dark)),
-                    );
-                }
-                for (series, state) in self.sim.by_state().iter().zip(OrderState::ALL) {
-                    plot.line(
-                        Line::new(state.label(), series.points().to_vec())
-                            .color(state_meaning(state).color(dark))
-                            .width(2.0),
-                    );
-                }
-                plot.line(
-                    Line::new(
-                        "charge jobs queued",
-                        self.sim.queue_series().points().to_vec(),
-                    )
-                    .color(Semantic::Neutral.color(dark))
-                    .style(egui_plot::LineStyle::dashed_dense()),
-                );
+        let mut chart =
+            TimeChart::new("checkout-states", "Orders by state over time", "orders").height(240.0);
+        if self.config.outage_min > 0.0 {
+            chart = chart.band(Band {
+                from: start,
+                to: start + self.config.outage_min,
+                label: "gateway outage".into(),
+                colour: Semantic::Failing,
             });
+        }
+        for (series, state) in self.sim.by_state().iter().zip(OrderState::ALL) {
+            chart = chart.trace(Trace::new(
+                state.label(),
+                series.points(),
+                state_meaning(state),
+            ));
+        }
+        chart
+            .trace(
+                Trace::new(
+                    "charge jobs queued",
+                    self.sim.queue_series().points(),
+                    Semantic::Neutral,
+                )
+                .dashed(),
+            )
+            .show(ui, axis);
     }
 
     fn recent_ui(&self, ui: &mut egui::Ui) {
@@ -378,8 +399,14 @@ impl CheckoutView {
 
 /// One order: when it was placed, the answer its customer got at once, and where it is now.
 fn recent_row_ui(ui: &mut egui::Ui, order: &Order) {
-    let placed = order.placed.as_ms() / 60_000.0;
-    ui.label(egui::RichText::new(format!("#{} at {}", order.id, clock(placed))).monospace());
+    ui.label(
+        egui::RichText::new(format!(
+            "#{} at {}",
+            order.id,
+            minutes(order.placed.as_ms())
+        ))
+        .monospace(),
+    );
     let meaning = match order.immediate {
         Immediate::Paid => Semantic::Healthy,
         Immediate::Processing => Semantic::Waiting,
@@ -390,7 +417,7 @@ fn recent_row_ui(ui: &mut egui::Ui, order: &Order) {
     );
     let mut now = order.state.label().to_owned();
     if let Some(t) = order.settled {
-        now.push_str(&format!(" at {}", clock(t.as_ms() / 60_000.0)));
+        now.push_str(&format!(" at {}", minutes(t.as_ms())));
     }
     if order.worker_tries > 0 {
         now.push_str(&format!(
@@ -399,7 +426,10 @@ fn recent_row_ui(ui: &mut egui::Ui, order: &Order) {
             if order.worker_tries == 1 { "y" } else { "ies" }
         ));
     }
-    ui.label(egui::RichText::new(now).color(state_meaning(order.state).in_ui(ui)));
+    ui.add(
+        egui::Label::new(egui::RichText::new(now).color(state_meaning(order.state).in_ui(ui)))
+            .wrap(),
+    );
 }
 
 #[cfg(test)]
@@ -407,9 +437,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn clock_shows_hours_and_minutes() {
-        assert_eq!(clock(0.0), "0:00");
-        assert_eq!(clock(75.5), "1:15");
-        assert_eq!(clock(240.0), "4:00");
+    fn order_times_read_in_whole_minutes() {
+        assert_eq!(minutes(0.0), "0\u{a0}min");
+        assert_eq!(minutes(79.5 * 60_000.0), "79\u{a0}min");
     }
 }

@@ -1,27 +1,42 @@
 //! Idempotency keys: payments over a lossy network, the ledger, and duplicate charges
 //! against the drop rate for each server design.
 
-use egui_plot::{Legend, Line, Plot, VLine};
+use egui_plot::{Line, VLine};
 
+use crate::sim::catalog::{self, SimInfo};
+use crate::sim::engine::SimTime;
 use crate::sim::idempotency::{
     ClientOutcome, Design, IdemConfig, IdemSim, Order, SweepPoint, sweep,
 };
-use crate::ui::state::Shared;
+use crate::sim::presets;
+use crate::ui::sim_page::{SimBody, changed_note};
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::counter_grid::{Counter, counter_grid, failing_if_any};
-use crate::ui::widgets::sim_controls::{SimAction, SimControls};
+use crate::ui::widgets::sim_plot::{self, Dash, LegendEntry, TimeAxis, legend_row};
 
 /// Drop rates the sweep plot covers (each way).
 const SWEEP_RATES: [f64; 11] = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5];
 /// Runs averaged per sweep point.
 const SWEEP_SEEDS: [u64; 3] = [11, 12, 13];
 
+const INFO: &SimInfo = &catalog::SIMULATIONS[3];
+
+fn preset_config(index: usize) -> IdemConfig {
+    INFO.presets
+        .get(index)
+        .and_then(|p| presets::idempotency(p.name))
+        .unwrap_or_default()
+}
+
 #[derive(Debug)]
 pub struct IdempotencyView {
+    preset: usize,
     config: IdemConfig,
     sim: IdemSim,
-    controls: SimControls,
+    /// When the run ends (every order done), found by running a copy to the end at
+    /// each rebuild: a few hundred orders, well under a millisecond.
+    end_ms: f64,
     error: Option<String>,
     /// The sweep and the settings it was computed for (design and drop rates aside).
     sweep: Option<(IdemConfig, Vec<SweepPoint>)>,
@@ -31,29 +46,17 @@ pub struct IdempotencyView {
 
 impl Default for IdempotencyView {
     fn default() -> Self {
-        let config = IdemConfig::default();
-        let controls = SimControls {
-            speed: 2.0,
-            step_ms: 500.0,
-            ..SimControls::default()
-        };
-        let (sim, error) = build(&config, controls.seed);
-        Self {
-            sim,
-            config,
-            controls,
-            error,
+        let mut view = Self {
+            preset: 0,
+            config: preset_config(0),
+            sim: IdemSim::default(),
+            end_ms: 0.0,
+            error: None,
             sweep: None,
             only_odd: false,
-        }
-    }
-}
-
-/// A sim for `config`, or the default one and the reason `config` was refused.
-fn build(config: &IdemConfig, seed: u64) -> (IdemSim, Option<String>) {
-    match IdemSim::new(config.clone(), seed) {
-        Ok(sim) => (sim, None),
-        Err(err) => (IdemSim::default(), Some(err.to_string())),
+        };
+        view.rebuild(1);
+        view
     }
 }
 
@@ -65,53 +68,81 @@ fn design_meaning(design: Design) -> Semantic {
     }
 }
 
-fn design_explain(design: Design) -> &'static str {
-    match design {
-        Design::NoDedup => {
-            "The server charges every request that reaches it: each retry after a lost response is another charge."
+impl SimBody for IdempotencyView {
+    fn info(&self) -> &'static SimInfo {
+        INFO
+    }
+
+    fn now_ms(&self) -> f64 {
+        self.sim.now().as_ms()
+    }
+
+    fn end_ms(&self) -> f64 {
+        self.end_ms
+    }
+
+    fn finished(&self) -> bool {
+        self.sim.is_finished()
+    }
+
+    fn advance_to(&mut self, ms: f64) {
+        self.sim.step_until(SimTime::from_ms(ms));
+    }
+
+    fn rebuild(&mut self, seed: u64) {
+        match IdemSim::new(self.config.clone(), seed) {
+            Ok(sim) => {
+                self.sim = sim;
+                self.error = None;
+            }
+            Err(err) => {
+                self.sim = IdemSim::default();
+                self.error = Some(err.to_string());
+            }
         }
-        Design::NaiveStore => {
-            "The server looks the key up, charges, and only then stores the key. A retry arriving during a slow charge passes the same check; a reused key replays another order's answer."
+        let mut end = self.sim.clone();
+        end.run_to_end();
+        self.end_ms = end.now().as_ms().max(1.0);
+    }
+
+    fn preset(&self) -> usize {
+        self.preset
+    }
+
+    fn set_preset(&mut self, index: usize) {
+        self.preset = index;
+        self.config = preset_config(index);
+    }
+
+    fn step_ms(&self) -> f64 {
+        500.0
+    }
+
+    fn default_speed(&self) -> f64 {
+        2.0
+    }
+
+    fn body_ui(&mut self, ui: &mut egui::Ui, _axis: &TimeAxis) -> bool {
+        let changed = self.config_ui(ui);
+        if let Some(err) = &self.error {
+            ui.colored_label(Semantic::Failing.in_ui(ui), err);
         }
-        Design::AtomicStore => {
-            "The server claims the key in one step (in progress), answers duplicates 409 until done, then replays the stored answer; a different body under the same key is refused (422)."
-        }
+        ui.add_space(theme::SPACE_S);
+        self.counters_ui(ui);
+        ui.add_space(theme::SPACE_M);
+        ui.columns(2, |cols| {
+            self.ledger_ui(&mut cols[0]);
+            self.log_ui(&mut cols[1]);
+        });
+        ui.add_space(theme::SPACE_M);
+        self.sweep_ui(ui);
+        changed
     }
 }
 
 impl IdempotencyView {
-    pub const READY: bool = true;
-
-    pub fn ui(&mut self, ui: &mut egui::Ui, _shared: &mut Shared) {
-        egui::ScrollArea::vertical()
-            .id_salt("idem-scroll")
-            .auto_shrink(false)
-            .show(ui, |ui| {
-                ui.heading("Idempotency keys");
-                ui.label(
-                    egui::RichText::new(design_explain(self.config.design))
-                        .color(ui.visuals().weak_text_color()),
-                );
-                ui.add_space(theme::SPACE_S);
-                self.config_ui(ui);
-                let action = self.controls.ui(ui);
-                self.advance(ui, action);
-                if let Some(err) = &self.error {
-                    ui.colored_label(Semantic::Failing.in_ui(ui), err);
-                }
-                ui.add_space(theme::SPACE_S);
-                self.counters_ui(ui);
-                ui.add_space(theme::SPACE_M);
-                ui.columns(2, |cols| {
-                    self.ledger_ui(&mut cols[0]);
-                    self.log_ui(&mut cols[1]);
-                });
-                ui.add_space(theme::SPACE_M);
-                self.sweep_ui(ui);
-            });
-    }
-
-    fn config_ui(&mut self, ui: &mut egui::Ui) {
+    /// The server and network settings, above the counters they drive.
+    fn config_ui(&mut self, ui: &mut egui::Ui) -> bool {
         let mut c = self.config.clone();
         ui.horizontal_wrapped(|ui| {
             choice_ui(
@@ -153,54 +184,22 @@ impl IdempotencyView {
             )
             .labelled_by(label.id);
         });
-        if c != self.config {
-            self.config = c;
-            self.reset();
+        let preset = preset_config(self.preset);
+        if changed_note(ui, c != preset) {
+            c = preset;
         }
-    }
-
-    fn reset(&mut self) {
-        let (sim, error) = build(&self.config, self.controls.seed);
-        self.sim = sim;
-        self.error = error;
-    }
-
-    fn advance(&mut self, ui: &egui::Ui, action: SimAction) {
-        if action == SimAction::Reset {
-            self.reset();
-            return;
-        }
-        let dt = f64::from(ui.input(|i| i.stable_dt));
-        let ms = self.controls.advance_ms(action, dt);
-        if ms > 0.0 {
-            let until = self.sim.now().plus_ms(ms);
-            self.sim.step_until(until);
-        }
-        if self.controls.playing {
-            if self.sim.is_finished() {
-                self.controls.playing = false;
-            } else {
-                ui.ctx().request_repaint();
-            }
-        }
+        let changed = c != self.config;
+        self.config = c;
+        changed
     }
 
     fn counters_ui(&mut self, ui: &mut egui::Ui) {
         let c = *self.sim.counters();
         let started = self.sim.orders().len();
         let status = if self.sim.is_finished() {
-            format!(
-                "Finished at {:.1} s: all {} orders done.",
-                self.sim.now().as_secs(),
-                started
-            )
+            format!("Finished: all {started} orders done.")
         } else {
-            format!(
-                "t = {:.1} s · {} of {} orders started",
-                self.sim.now().as_secs(),
-                started,
-                self.config.orders
-            )
+            format!("{} of {} orders started", started, self.config.orders)
         };
         ui.label(status);
         let items: [Counter; 12] = [
@@ -354,7 +353,7 @@ impl IdempotencyView {
         ui.label(egui::RichText::new("Duplicate charges against the drop rate").strong());
         ui.label(
             egui::RichText::new(format!(
-                "Each point: the mean of {} runs of {} orders, with requests and responses both lost at that rate. The dashed line is your current response-loss rate.",
+                "Duplicate charges per 100 orders. Each point: the mean of {} runs of {} orders, with requests and responses both lost at that rate.",
                 SWEEP_SEEDS.len(),
                 self.config.orders
             ))
@@ -377,17 +376,23 @@ impl IdempotencyView {
             return;
         };
         let dark = ui.visuals().dark_mode;
-        Plot::new("idem-sweep")
-            .height(260.0)
+        let mut legend: Vec<LegendEntry> = Design::ALL
+            .iter()
+            .map(|&d| LegendEntry::line(d.label(), design_meaning(d), Dash::Solid))
+            .collect();
+        legend.push(LegendEntry::line(
+            "your response-loss rate",
+            Semantic::Accent,
+            Dash::Dashed,
+        ));
+        legend_row(ui, &legend);
+        sim_plot::base_plot("idem-sweep", 260.0, "per 100 orders")
             .width(ui.available_width().min(900.0))
-            .legend(Legend::default().position(egui_plot::Corner::LeftTop))
             .x_axis_label("drop rate, each way (%)")
-            .y_axis_label("duplicate charges per 100 orders")
             .include_y(0.0)
             .include_x(0.0)
-            .allow_scroll(false)
-            .allow_drag(false)
-            .allow_zoom(false)
+            .include_x(50.0)
+            .y_grid_spacer(sim_plot::round_steps(true))
             .show(ui, |plot| {
                 for design in Design::ALL {
                     let series: Vec<[f64; 2]> = points
@@ -404,6 +409,7 @@ impl IdempotencyView {
                 plot.vline(
                     VLine::new("current loss rate", self.config.drop_response * 100.0)
                         .color(Semantic::Accent.color(dark))
+                        .width(2.0)
                         .style(egui_plot::LineStyle::dashed_loose()),
                 );
             });

@@ -6,15 +6,17 @@
 
 use egui::{Align2, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, vec2};
 
+use crate::sim::catalog::{self, SimInfo};
 use crate::sim::engine::SimRng;
+use crate::sim::presets;
 use crate::sim::race::checker::Checker;
 use crate::sim::race::{
     BuyerResult, MAX_BUYERS, MAX_STOCK, MIN_BUYERS, Note, Race, RaceConfig, Strategy,
 };
-use crate::ui::state::Shared;
+use crate::ui::sim_page::{ClockUnit, SimBody, changed_note};
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::choice::choice_ui;
-use crate::ui::widgets::sim_controls::{SimAction, SimControls};
+use crate::ui::widgets::sim_plot::TimeAxis;
 
 /// Interleavings listed per page.
 const PAGE: u64 = 8;
@@ -24,18 +26,21 @@ const LANE_H: f32 = 50.0;
 const BAND_H: f32 = 42.0;
 const NAME_W: f32 = 48.0;
 const AXIS_H: f32 = 20.0;
-/// Virtual milliseconds per automatic move: at 1× speed, one move a second.
-const MOVE_MS: f64 = 1000.0;
 
 #[derive(Debug)]
 pub struct RaceView {
+    preset: usize,
     config: RaceConfig,
     race: Race,
-    controls: SimControls,
+    seed: u64,
     rng: SimRng,
-    /// A schedule picked from the list, with its index: Step and Play follow it.
+    /// A schedule picked from the list, with its index.
     script: Option<(u64, Vec<usize>)>,
-    pending_ms: f64,
+    /// The moves of the furthest run since the last reset (the picked schedule, or the
+    /// moves made so far), for `recorded_for`: the timeline seeks along it, and Step
+    /// and Play follow it before the seeded dice take over.
+    recorded: Vec<usize>,
+    recorded_for: RaceConfig,
     /// One checker per strategy for the current buyers, stock and limits.
     table: Vec<Checker>,
     table_key: Option<RaceConfig>,
@@ -43,19 +48,27 @@ pub struct RaceView {
     only_wrong: bool,
 }
 
+const INFO: &SimInfo = &catalog::SIMULATIONS[2];
+
+fn preset_config(index: usize) -> RaceConfig {
+    INFO.presets
+        .get(index)
+        .and_then(|p| presets::race(p.name))
+        .unwrap_or_default()
+}
+
 impl Default for RaceView {
     fn default() -> Self {
-        let controls = SimControls {
-            step_ms: MOVE_MS,
-            ..SimControls::default()
-        };
+        let config = preset_config(0);
         Self {
-            config: RaceConfig::default(),
-            race: Race::default(),
-            rng: SimRng::new(controls.seed),
-            controls,
+            preset: 0,
+            race: Race::new(config.clone()).unwrap_or_default(),
+            recorded_for: config.clone(),
+            config,
+            seed: 1,
+            rng: SimRng::new(1),
             script: None,
-            pending_ms: 0.0,
+            recorded: Vec::new(),
             table: Vec::new(),
             table_key: None,
             list_start: 0,
@@ -64,37 +77,113 @@ impl Default for RaceView {
     }
 }
 
-impl RaceView {
-    /// Whether the view is built; the simulations list greys out views that are not.
-    pub const READY: bool = true;
+/// Moves are counted on the page's clock as 1000 virtual ms each.
+const MOVE_MS: f64 = 1000.0;
+/// More moves than any strategy needs: bounds the look-ahead for the run's end.
+const MAX_MOVES: usize = 1000;
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, _shared: &mut Shared) {
-        egui::ScrollArea::vertical()
-            .id_salt("race-scroll")
-            .auto_shrink(false)
-            .show(ui, |ui| {
-                ui.heading("The last ticket");
-                ui.label(
-                    egui::RichText::new(self.config.strategy.explain())
-                        .color(ui.visuals().weak_text_color()),
-                );
-                ui.add_space(theme::SPACE_S);
-                self.config_ui(ui);
-                let action = self.controls.ui(ui);
-                self.advance(ui, action);
-                ui.add_space(theme::SPACE_XS);
-                self.moves_ui(ui);
-                ui.add_space(theme::SPACE_S);
-                self.timeline_ui(ui);
-                self.outcome_ui(ui);
-                ui.add_space(theme::SPACE_M);
-                self.refresh_table();
-                self.table_ui(ui);
-                ui.add_space(theme::SPACE_M);
-                self.list_ui(ui);
-            });
+impl SimBody for RaceView {
+    fn info(&self) -> &'static SimInfo {
+        INFO
     }
 
+    fn unit(&self) -> ClockUnit {
+        ClockUnit::Steps
+    }
+
+    fn now_ms(&self) -> f64 {
+        self.race.trace().len() as f64 * MOVE_MS
+    }
+
+    /// Where the run ends if Step and Play continue it: the recorded moves, then the
+    /// seeded dice (a copy of them, so looking ahead changes nothing).
+    fn end_ms(&self) -> f64 {
+        let mut race = self.race.clone();
+        let mut rng = self.rng.clone();
+        while !race.is_finished() && race.trace().len() < MAX_MOVES {
+            match self.recorded.get(race.trace().len()) {
+                Some(&actor) => {
+                    if race.step(actor).is_err() {
+                        break;
+                    }
+                }
+                None => {
+                    race.step_random(&mut rng);
+                }
+            }
+        }
+        (race.trace().len() as f64 * MOVE_MS).max(MOVE_MS)
+    }
+
+    fn finished(&self) -> bool {
+        self.race.is_finished()
+    }
+
+    fn advance_to(&mut self, ms: f64) {
+        while self.now_ms() + MOVE_MS <= ms + 1e-9 && !self.race.is_finished() {
+            self.auto_move();
+        }
+    }
+
+    fn rebuild(&mut self, seed: u64) {
+        self.seed = seed;
+        self.rng = SimRng::new(seed);
+        self.race = Race::new(self.config.clone()).unwrap_or_default();
+        self.recorded = self
+            .script
+            .as_ref()
+            .map(|(_, s)| s.clone())
+            .unwrap_or_default();
+        self.recorded_for = self.config.clone();
+    }
+
+    /// Replays the first moves of the recorded run; new settings start a fresh run.
+    fn seek(&mut self, seed: u64, ms: f64) {
+        if self.config != self.recorded_for || seed != self.seed {
+            self.script = None;
+            self.rebuild(seed);
+            return;
+        }
+        let n = ((ms / MOVE_MS).floor() as usize).min(self.recorded.len());
+        self.rng = SimRng::new(seed);
+        self.race = Race::replay(self.config.clone(), &self.recorded[..n])
+            .or_else(|_| Race::new(self.config.clone()))
+            .unwrap_or_default();
+    }
+
+    fn preset(&self) -> usize {
+        self.preset
+    }
+
+    fn set_preset(&mut self, index: usize) {
+        self.preset = index;
+        self.config = preset_config(index);
+        self.script = None;
+        self.list_start = 0;
+    }
+
+    fn step_ms(&self) -> f64 {
+        MOVE_MS
+    }
+
+    fn body_ui(&mut self, ui: &mut egui::Ui, _axis: &TimeAxis) -> bool {
+        let before = self.config.clone();
+        self.config_ui(ui);
+        ui.add_space(theme::SPACE_XS);
+        self.moves_ui(ui);
+        ui.add_space(theme::SPACE_S);
+        self.timeline_ui(ui);
+        self.outcome_ui(ui);
+        ui.add_space(theme::SPACE_M);
+        self.refresh_table();
+        self.table_ui(ui);
+        ui.add_space(theme::SPACE_M);
+        self.list_ui(ui);
+        self.config != before
+    }
+}
+
+impl RaceView {
     fn config_ui(&mut self, ui: &mut egui::Ui) {
         let mut config = self.config.clone();
         ui.horizontal_wrapped(|ui| {
@@ -135,55 +224,29 @@ impl RaceView {
                 _ => {}
             }
         });
-        if config != self.config
-            && let Ok(race) = Race::new(config.clone())
-        {
+        let preset = preset_config(self.preset);
+        if changed_note(ui, config != preset) {
+            config = preset;
+        }
+        if config != self.config && Race::new(config.clone()).is_ok() {
             self.config = config;
-            self.race = race;
-            self.script = None;
             self.list_start = 0;
-            self.rng = SimRng::new(self.controls.seed);
         }
     }
 
-    fn advance(&mut self, ui: &egui::Ui, action: SimAction) {
-        match action {
-            SimAction::Reset => self.restart(),
-            SimAction::Step => self.auto_move(),
-            SimAction::None if self.controls.playing => {
-                let dt = f64::from(ui.input(|i| i.stable_dt));
-                self.pending_ms += self.controls.advance_ms(action, dt);
-                while self.pending_ms >= MOVE_MS && !self.race.is_finished() {
-                    self.pending_ms -= MOVE_MS;
-                    self.auto_move();
-                }
-                if self.race.is_finished() {
-                    self.controls.playing = false;
-                } else {
-                    ui.ctx().request_repaint();
-                }
-            }
-            SimAction::None => {}
-        }
-    }
-
-    /// Back to the start with the same config, seed and picked interleaving.
-    fn restart(&mut self) {
-        self.race = Race::new(self.config.clone()).unwrap_or_default();
-        self.rng = SimRng::new(self.controls.seed);
-        self.pending_ms = 0.0;
-    }
-
-    /// The next move of the picked interleaving, or a seeded random one.
+    /// The next move of the recorded run, or a seeded random one (then recorded).
     fn auto_move(&mut self) {
         let done = self.race.trace().len();
-        match self.script.as_ref().and_then(|(_, s)| s.get(done).copied()) {
+        match self.recorded.get(done).copied() {
             Some(actor) => {
-                // A picked schedule is valid from the start by construction.
+                // A recorded schedule is valid from the start by construction.
                 let _ = self.race.step(actor);
             }
             None => {
-                self.race.step_random(&mut self.rng);
+                if let Some(step) = self.race.step_random(&mut self.rng) {
+                    self.recorded.truncate(done);
+                    self.recorded.push(step.actor);
+                }
             }
         }
     }
@@ -191,14 +254,15 @@ impl RaceView {
     /// A move chosen by the learner; it leaves a picked schedule if it differs from it.
     fn manual_move(&mut self, actor: usize) {
         let done = self.race.trace().len();
-        if self
-            .script
-            .as_ref()
-            .is_some_and(|(_, s)| s.get(done) != Some(&actor))
-        {
+        if self.recorded.get(done) != Some(&actor) {
             self.script = None;
+            self.recorded.truncate(done);
+            if self.race.step(actor).is_ok() {
+                self.recorded.push(actor);
+            }
+        } else {
+            let _ = self.race.step(actor);
         }
-        let _ = self.race.step(actor);
     }
 
     fn undo(&mut self) {
@@ -494,7 +558,7 @@ impl RaceView {
                     None => format!(
                         "click a blue box (or press 1-{}) to choose who moves; Step or Play lets seed {} choose",
                         self.config.actor_count(),
-                        self.controls.seed
+                        self.seed
                     ),
                 };
                 ui.label(format!("Step {step}: {how}."));
@@ -502,6 +566,8 @@ impl RaceView {
         }
         if self.script.is_some() && ui.small_button("Forget the picked interleaving").clicked() {
             self.script = None;
+            let done = self.race.trace().len();
+            self.recorded.truncate(done);
         }
     }
 
@@ -588,8 +654,6 @@ impl RaceView {
         }
         if let Some(strategy) = pick {
             self.config.strategy = strategy;
-            self.restart();
-            self.script = None;
             self.list_start = 0;
         }
     }
@@ -676,7 +740,9 @@ impl RaceView {
                         egui::RichText::new(format!("#{:<6} {}", k + 1, names.join(" ")))
                             .monospace(),
                     )
-                    .on_hover_text("Load this interleaving; Reset then Step walks through it");
+                    .on_hover_text(
+                        "Load this interleaving; drag the timeline back, or Reset and Step, to walk through it",
+                    );
                 ui.label(egui::RichText::new(verdict).color(meaning.color(dark)));
                 ui.label(
                     egui::RichText::new(format!(
@@ -695,7 +761,8 @@ impl RaceView {
             && let Ok(race) = Race::replay(self.config.clone(), &schedule)
         {
             self.race = race;
-            self.controls.playing = false;
+            self.recorded = schedule.clone();
+            self.recorded_for = self.config.clone();
             self.script = Some((k, schedule));
         }
     }

@@ -3,88 +3,145 @@
 //! multiply the load and the budget cap it.
 
 use egui::RichText;
-use egui_plot::{HLine, Span};
 
 use crate::sim::backoff::Algorithm;
+use crate::sim::catalog::{self, SimInfo};
 use crate::sim::engine::{Series, SimTime};
-use crate::sim::retry_storm::{StormConfig, StormSim, StormTotals};
-use crate::ui::state::Shared;
+use crate::sim::presets;
+use crate::sim::retry_storm::{RetryBudget, StormConfig, StormSim, StormTotals};
+use crate::ui::sim_page::{Marker, SimBody, changed_note};
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::choice::choice_ui;
-use crate::ui::widgets::sim_controls::{SimAction, SimControls};
-use crate::ui::widgets::sim_plot;
+use crate::ui::widgets::sim_plot::{Band, Threshold, TimeAxis, TimeChart, Trace, qty};
 
-/// Virtual seconds one run shows.
-const RUN_SECS: f64 = 60.0;
-const PLOT_HEIGHT: f32 = 200.0;
+const INFO: &SimInfo = &catalog::SIMULATIONS[6];
+
+fn preset_config(index: usize) -> StormConfig {
+    INFO.presets
+        .get(index)
+        .and_then(|p| presets::retry_storm(p.name))
+        .unwrap_or_default()
+}
+
+/// Retry tokens per second for a budget of `pct` percent of the demand.
+fn budget_for(config: &StormConfig, pct: f64) -> RetryBudget {
+    let rate = config.demand_per_sec * pct / 100.0;
+    RetryBudget {
+        per_sec: rate,
+        burst: rate,
+    }
+}
 
 #[derive(Debug)]
 pub struct RetryStormView {
-    controls: SimControls,
+    preset: usize,
+    /// The run with the budget; the plain run is the same without it.
     config: StormConfig,
-    /// Budget refill as a share of the demand, in percent.
-    budget_pct: f64,
     plain: Option<StormSim>,
     budgeted: Option<StormSim>,
 }
 
 impl Default for RetryStormView {
     fn default() -> Self {
-        Self {
-            controls: SimControls {
-                speed: 5.0,
-                step_ms: 1000.0,
-                ..SimControls::default()
-            },
-            config: StormConfig::default(),
-            budget_pct: 10.0,
+        let mut view = Self {
+            preset: 0,
+            config: preset_config(0),
             plain: None,
             budgeted: None,
+        };
+        view.rebuild(1);
+        view
+    }
+}
+
+impl SimBody for RetryStormView {
+    fn info(&self) -> &'static SimInfo {
+        INFO
+    }
+
+    fn now_ms(&self) -> f64 {
+        self.plain.as_ref().map_or(0.0, |s| s.now().as_ms())
+    }
+
+    fn end_ms(&self) -> f64 {
+        presets::STORM_RUN_SECS * 1000.0
+    }
+
+    fn advance_to(&mut self, ms: f64) {
+        let until = SimTime::from_ms(ms.min(self.end_ms()));
+        for sim in [&mut self.plain, &mut self.budgeted].into_iter().flatten() {
+            sim.step_until(until);
         }
+    }
+
+    fn rebuild(&mut self, seed: u64) {
+        let plain = StormConfig {
+            budget: None,
+            ..self.config.clone()
+        };
+        self.plain = StormSim::new(plain, seed).ok();
+        self.budgeted = StormSim::new(self.config.clone(), seed).ok();
+    }
+
+    fn markers(&self) -> Vec<Marker> {
+        let c = &self.config;
+        if c.outage_len_s <= 0.0 {
+            return Vec::new();
+        }
+        vec![
+            Marker {
+                at_ms: c.outage_start_s * 1000.0,
+                label: "the server stops answering".into(),
+                colour: Semantic::Failing,
+            },
+            Marker {
+                at_ms: (c.outage_start_s + c.outage_len_s) * 1000.0,
+                label: "the server answers again".into(),
+                colour: Semantic::Healthy,
+            },
+        ]
+    }
+
+    fn preset(&self) -> usize {
+        self.preset
+    }
+
+    fn set_preset(&mut self, index: usize) {
+        self.preset = index;
+        self.config = preset_config(index);
+    }
+
+    fn step_ms(&self) -> f64 {
+        1000.0
+    }
+
+    fn default_speed(&self) -> f64 {
+        5.0
+    }
+
+    fn body_ui(&mut self, ui: &mut egui::Ui, axis: &TimeAxis) -> bool {
+        let changed = self.settings_ui(ui);
+        ui.add_space(theme::SPACE_S);
+        self.status_ui(ui);
+        ui.add_space(theme::SPACE_S);
+        self.plots_ui(ui, axis);
+        changed
     }
 }
 
 impl RetryStormView {
-    /// Whether the view is built; the simulations list greys out views that are not.
-    pub const READY: bool = true;
-
-    pub fn ui(&mut self, ui: &mut egui::Ui, _shared: &mut Shared) {
-        egui::ScrollArea::vertical()
-            .id_salt("storm-scroll")
-            .auto_shrink(false)
-            .show(ui, |ui| {
-                ui.heading("Retry storms");
-                ui.label(
-                    RichText::new(
-                        "A server with 10 workers (about 100 requests/s) serves 80 requests/s. \
-                         It stops answering for a while; clients time out after 1 s and retry. \
-                         Left: plain retries. Right: the same clients, but every retry needs a \
-                         token from a bucket that refills at a fixed rate (a retry budget).",
-                    )
-                    .color(ui.visuals().weak_text_color()),
-                );
-                ui.add_space(theme::SPACE_S);
-                let changed = self.settings_ui(ui);
-                let action = self.controls.ui(ui);
-                self.advance(ui, action, changed);
-                ui.add_space(theme::SPACE_S);
-                self.status_ui(ui);
-                ui.add_space(theme::SPACE_S);
-                self.plots_ui(ui);
-            });
-    }
-
+    /// The clients' retry settings, the outage and the budget, above the runs.
     fn settings_ui(&mut self, ui: &mut egui::Ui) -> bool {
-        let mut changed = false;
-        let c = &mut self.config;
+        let mut c = self.config.clone();
+        let mut budget_pct = c
+            .budget
+            .map_or(10.0, |b| 100.0 * b.per_sec / c.demand_per_sec.max(1e-9));
         ui.horizontal_wrapped(|ui| {
             let label = ui.label("Tries per request");
-            changed |= ui
-                .add(egui::DragValue::new(&mut c.max_attempts).range(1..=8))
+            ui.add(egui::DragValue::new(&mut c.max_attempts).range(1..=8))
                 .labelled_by(label.id)
-                .on_hover_text("The first try plus the retries")
-                .changed();
-            changed |= choice_ui(
+                .on_hover_text("The first try plus the retries");
+            choice_ui(
                 ui,
                 "Backoff",
                 "storm-backoff",
@@ -94,61 +151,34 @@ impl RetryStormView {
                 Algorithm::label,
             );
             let label = ui.label("Outage");
-            changed |= ui
-                .add(
-                    egui::DragValue::new(&mut c.outage_len_s)
-                        .range(0.0..=30.0)
-                        .suffix(" s"),
-                )
-                .labelled_by(label.id)
-                .on_hover_text("How long the server answers nothing (from 10 s)")
-                .changed();
+            ui.add(
+                egui::DragValue::new(&mut c.outage_len_s)
+                    .range(0.0..=30.0)
+                    .suffix(" s"),
+            )
+            .labelled_by(label.id)
+            .on_hover_text("How long the server answers nothing (from 10 s)");
             let label = ui.label("Budget");
-            changed |= ui
+            if ui
                 .add(
-                    egui::DragValue::new(&mut self.budget_pct)
+                    egui::DragValue::new(&mut budget_pct)
                         .range(1.0..=50.0)
                         .suffix(" % of demand"),
                 )
                 .labelled_by(label.id)
                 .on_hover_text("Retry tokens added per second, as a share of new requests")
-                .changed();
-        });
-        changed
-    }
-
-    fn advance(&mut self, ui: &egui::Ui, action: SimAction, changed: bool) {
-        if changed || action == SimAction::Reset || self.plain.is_none() {
-            let plain = StormConfig {
-                budget: None,
-                ..self.config.clone()
-            };
-            let rate = self.config.demand_per_sec * self.budget_pct / 100.0;
-            let budgeted = StormConfig {
-                budget: Some(crate::sim::retry_storm::RetryBudget {
-                    per_sec: rate,
-                    burst: rate,
-                }),
-                ..self.config.clone()
-            };
-            self.plain = StormSim::new(plain, self.controls.seed).ok();
-            self.budgeted = StormSim::new(budgeted, self.controls.seed).ok();
-        }
-        let dt = ui.input(|i| i.stable_dt) as f64;
-        let advance = self.controls.advance_ms(action, dt);
-        let horizon = SimTime::from_secs(RUN_SECS);
-        for sim in [&mut self.plain, &mut self.budgeted].into_iter().flatten() {
-            if advance > 0.0 {
-                let until = SimTime(sim.now().0 + SimTime::from_ms(advance).0).min(horizon);
-                sim.step_until(until);
+                .changed()
+            {
+                c.budget = Some(budget_for(&c, budget_pct));
             }
+        });
+        let preset = preset_config(self.preset);
+        if changed_note(ui, c != preset) {
+            c = preset;
         }
-        let at_end = self.plain.as_ref().is_some_and(|s| s.now() >= horizon);
-        if at_end {
-            self.controls.playing = false;
-        } else if self.controls.playing {
-            ui.ctx().request_repaint();
-        }
+        let changed = c != self.config;
+        self.config = c;
+        changed
     }
 
     fn status_ui(&self, ui: &mut egui::Ui) {
@@ -165,13 +195,14 @@ impl RetryStormView {
             } else {
                 RichText::new("server up").color(Semantic::Healthy.in_ui(ui))
             };
-            ui.label(format!("t = {:.1} s", plain.now().as_secs()));
-            ui.separator();
             ui.label(server);
             ui.separator();
             ui.label(format!(
-                "capacity ≈ {:.0} requests/s",
-                plain.config().capacity_per_sec()
+                "capacity ≈ {}",
+                qty(
+                    format!("{:.0}", plain.config().capacity_per_sec()),
+                    "requests/s"
+                )
             ));
         });
         let width = ((ui.available_width() - theme::SPACE_L) / 2.0).max(220.0);
@@ -189,153 +220,110 @@ impl RetryStormView {
         });
     }
 
-    fn plots_ui(&self, ui: &mut egui::Ui) {
+    fn plots_ui(&self, ui: &mut egui::Ui, axis: &TimeAxis) {
         let (Some(plain), Some(budgeted)) = (&self.plain, &self.budgeted) else {
             return;
         };
-        let dark = ui.visuals().dark_mode;
-        let bad = Semantic::Failing.color(dark);
-        let good = Semantic::Healthy.color(dark);
-        let neutral = Semantic::Neutral.color(dark);
         let c = plain.config();
-        let outage = (c.outage_len_s > 0.0).then(|| {
-            Span::new(
-                "outage",
-                c.outage_start_s..=c.outage_start_s + c.outage_len_s,
-            )
-            .fill(Semantic::Failing.fill(dark))
-        });
-        let link = ui.scope_id().with("storm-link");
-        let plot = |id: &str, y_label: &str, legend: egui_plot::Corner| {
-            sim_plot::run_plot(id, link, y_label, RUN_SECS, legend).height(PLOT_HEIGHT)
+        let outage = || {
+            (c.outage_len_s > 0.0).then(|| Band {
+                from: c.outage_start_s,
+                to: c.outage_start_s + c.outage_len_s,
+                label: "outage".into(),
+                colour: Semantic::Failing,
+            })
         };
-        ui.label(RichText::new("Load reaching the server").strong());
-        // Head room above the lines keeps the legend (top left) off them.
-        let peak = plain
-            .series()
-            .offered
-            .points()
-            .iter()
-            .map(|p| p[1])
-            .fold(c.demand_per_sec * c.max_attempts as f64, f64::max);
-        plot(
+        let with_outage = |chart: TimeChart<'static>| match outage() {
+            Some(band) => chart.band(band),
+            None => chart,
+        };
+        let (p, b) = (plain.series(), budgeted.series());
+        let capacity = c.capacity_per_sec();
+        with_outage(TimeChart::new(
             "storm-offered",
-            "tries per second",
-            egui_plot::Corner::LeftTop,
-        )
-        .include_y(peak * 1.5)
-        .show(ui, |p| {
-            if let Some(span) = outage.clone() {
-                p.span(span);
-            }
-            p.line(sim_plot::run_line(
-                "plain retries",
-                plain.series().offered.points(),
-                bad,
-            ));
-            p.line(sim_plot::run_line(
-                "with budget",
-                budgeted.series().offered.points(),
-                good,
-            ));
-            p.line(sim_plot::run_line(
-                "new requests",
-                plain.series().fresh.points(),
-                neutral,
-            ));
-            p.hline(
-                HLine::new("capacity", plain.config().capacity_per_sec())
-                    .color(Semantic::Accent.color(dark))
-                    .style(egui_plot::LineStyle::dashed_dense()),
-            );
-        });
-        ui.label(RichText::new("Requests that succeed").strong());
-        plot(
+            "Load reaching the server",
+            "tries/s",
+        ))
+        .trace(Trace::new(
+            "plain retries",
+            p.offered.points(),
+            Semantic::Failing,
+        ))
+        .trace(Trace::new(
+            "with a budget",
+            b.offered.points(),
+            Semantic::Healthy,
+        ))
+        .trace(Trace::new("new requests", p.fresh.points(), Semantic::Neutral).dashed())
+        .threshold(Threshold {
+            name: "capacity".into(),
+            value: capacity,
+            colour: Semantic::Neutral,
+            label: format!("capacity {}", qty(format!("{capacity:.0}"), "/s")),
+        })
+        .show(ui, axis);
+        with_outage(TimeChart::new(
             "storm-success",
+            "Requests that succeed (gaps: none finished)",
             "success (%)",
-            egui_plot::Corner::LeftBottom,
-        )
-        .include_y(105.0)
-        .show(ui, |p| {
-            if let Some(span) = outage.clone() {
-                p.span(span);
-            }
-            p.line(sim_plot::run_line(
-                "plain retries",
-                plain.series().success_pct.points(),
-                bad,
-            ));
-            p.line(sim_plot::run_line(
-                "with budget",
-                budgeted.series().success_pct.points(),
-                good,
-            ));
-        });
-        ui.label(RichText::new("Useful and wasted work").strong());
+        ))
+        .percent()
+        .trace(Trace::new(
+            "plain retries",
+            p.success_pct.points(),
+            Semantic::Failing,
+        ))
+        .trace(Trace::new(
+            "with a budget",
+            b.success_pct.points(),
+            Semantic::Healthy,
+        ))
+        .show(ui, axis);
         ui.label(
             "Wasted: requests the server finished after their client had given up. During \
              the storm the server is fully busy and almost all of its work is wasted.",
         );
-        plot(
+        with_outage(TimeChart::new(
             "storm-work",
-            "requests per second",
-            egui_plot::Corner::LeftTop,
-        )
-        .include_y(c.capacity_per_sec() * 3.0)
-        .show(ui, |p| {
-            if let Some(span) = outage.clone() {
-                p.span(span);
-            }
-            p.line(sim_plot::run_line(
-                "answered in time (plain)",
-                plain.series().goodput.points(),
-                Semantic::Accent.color(dark),
-            ));
-            p.line(sim_plot::run_line(
-                "wasted (plain)",
-                plain.series().wasted.points(),
-                bad,
-            ));
-            p.line(sim_plot::run_line(
-                "answered in time (budget)",
-                budgeted.series().goodput.points(),
-                good,
-            ));
-        });
-        ui.label(RichText::new("Queues").strong());
-        plot(
-            "storm-queue",
-            "requests waiting",
-            egui_plot::Corner::LeftTop,
-        )
-        .show(ui, |p| {
-            if let Some(span) = outage.clone() {
-                p.span(span);
-            }
-            p.line(sim_plot::run_line(
-                "queue (plain)",
-                plain.series().queue.points(),
-                bad,
-            ));
-            p.line(sim_plot::run_line(
-                "queue (budget)",
-                budgeted.series().queue.points(),
-                good,
-            ));
-        });
+            "Useful and wasted work",
+            "requests/s",
+        ))
+        .trace(Trace::new("wasted (plain)", p.wasted.points(), Semantic::Failing).dashed())
+        .trace(Trace::new(
+            "answered in time (plain)",
+            p.goodput.points(),
+            Semantic::Failing,
+        ))
+        .trace(Trace::new(
+            "answered in time (budget)",
+            b.goodput.points(),
+            Semantic::Healthy,
+        ))
+        .show(ui, axis);
+        with_outage(TimeChart::new("storm-queue", "Queues", "waiting"))
+            .trace(Trace::new(
+                "plain retries",
+                p.queue.points(),
+                Semantic::Failing,
+            ))
+            .trace(Trace::new(
+                "with a budget",
+                b.queue.points(),
+                Semantic::Healthy,
+            ))
+            .show(ui, axis);
         // Tokens number a handful against queues of thousands: a plot of their own.
-        ui.label(RichText::new("Retry budget").strong());
-        ui.label("Tokens left in the bucket: each retry takes one, and none left means the retry is refused.");
-        plot("storm-tokens", "tokens", egui_plot::Corner::LeftBottom).show(ui, |p| {
-            if let Some(span) = outage {
-                p.span(span);
-            }
-            p.line(sim_plot::run_line(
+        ui.label(
+            "Tokens left in the bucket: each retry takes one, and none left means the retry \
+             is refused.",
+        );
+        with_outage(TimeChart::new("storm-tokens", "Retry budget", "tokens"))
+            .trace(Trace::new(
                 "tokens left (budget)",
-                budgeted.series().tokens.points(),
-                Semantic::Waiting.color(dark),
-            ));
-        });
+                b.tokens.points(),
+                Semantic::Healthy,
+            ))
+            .show(ui, axis);
     }
 }
 

@@ -1,0 +1,487 @@
+//! The one simulation page every simulation fills in, so all eight read the same way:
+//!
+//! 1. a header: the title and one sentence of what to notice (at most two lines, so
+//!    nothing below it moves when the text changes);
+//! 2. the control strip: play/pause, step, reset, speed and seed on one line, then the
+//!    preset and the fault buttons of the simulation, grouped and labelled;
+//! 3. the clock (`t = 12.3 s`, `t = 79 min`, or `step 3` for the ticket race) beside a
+//!    timeline scrubber with the run's event markers; dragging it seeks by re-running
+//!    the model from its seed, which is exact because the models are deterministic;
+//! 4. the simulation's own visuals, scrolling under the fixed strip.
+//!
+//! A page repaints at most [`FRAME_INTERVAL`] apart while it plays and not at all when
+//! paused or hidden; a model with a natural end stops there.
+
+use std::time::Duration;
+
+use crate::sim::catalog::SimInfo;
+use crate::ui::state::Shared;
+use crate::ui::theme::{self, Semantic};
+use crate::ui::widgets::choice::choice_ui;
+use crate::ui::widgets::sim_controls::{SimAction, SimControls};
+use crate::ui::widgets::sim_plot::{NBSP, TimeAxis, TimeUnit};
+
+/// The shortest gap between two repaints of a playing simulation: about 30 frames a
+/// second, plenty for models that change at 10 to 20 Hz.
+pub const FRAME_INTERVAL: Duration = Duration::from_millis(33);
+
+/// Longest real frame time a playing model is advanced by: after a stall (the window was
+/// hidden) the model continues instead of jumping ahead.
+const MAX_FRAME_SECS: f64 = 0.1;
+
+/// How a model's clock reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockUnit {
+    /// `t = 12.3 s`; one virtual second per real second at 1×.
+    Seconds,
+    /// `t = 79 min`; one virtual minute per real second at 1×.
+    Minutes,
+    /// `step 3`: a model of discrete moves, one move per real second at 1×, each move
+    /// counting as 1000 virtual ms.
+    Steps,
+}
+
+impl ClockUnit {
+    /// Virtual ms per unit.
+    fn ms(self) -> f64 {
+        match self {
+            Self::Seconds | Self::Steps => 1000.0,
+            Self::Minutes => 60_000.0,
+        }
+    }
+
+    /// The clock text for `ms` of virtual time, on a run `end_ms` long.
+    pub fn clock(self, ms: f64, end_ms: f64) -> String {
+        match self {
+            Self::Seconds if end_ms < 10_000.0 => format!("t = {:.2}{NBSP}s", ms / 1000.0),
+            Self::Seconds => format!("t = {:.1}{NBSP}s", ms / 1000.0),
+            Self::Minutes => format!("t = {:.0}{NBSP}min", (ms / 60_000.0).floor()),
+            Self::Steps => format!("step {:.0}", (ms / 1000.0).floor()),
+        }
+    }
+
+    /// The unit of the page's time plots.
+    fn plot_unit(self) -> TimeUnit {
+        match self {
+            Self::Minutes => TimeUnit::Minutes,
+            Self::Seconds | Self::Steps => TimeUnit::Seconds,
+        }
+    }
+}
+
+/// Something that happened (or is scheduled) at a moment of the run, marked on the
+/// timeline: a fault, a recovery, a state change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marker {
+    pub at_ms: f64,
+    pub label: String,
+    pub colour: Semantic,
+}
+
+/// What a simulation provides to the page. Virtual time is in ms throughout.
+pub trait SimBody: std::fmt::Debug {
+    /// The id in `sim::catalog`.
+    fn info(&self) -> &'static SimInfo;
+    fn unit(&self) -> ClockUnit {
+        ClockUnit::Seconds
+    }
+    fn now_ms(&self) -> f64;
+    /// The run's natural end: the page stops there and the scrubber ends there.
+    fn end_ms(&self) -> f64;
+    /// Whether nothing more can happen (a model may end before `end_ms`).
+    fn finished(&self) -> bool {
+        self.now_ms() >= self.end_ms()
+    }
+    /// Advances the model to `ms` (never past its end).
+    fn advance_to(&mut self, ms: f64);
+    /// Back to t = 0 with the current settings and `seed`.
+    fn rebuild(&mut self, seed: u64);
+    /// To `ms` from the seed: a rebuild and an advance, unless the model knows a cheaper
+    /// way. Faults injected by hand so far are kept, at the times they were injected.
+    fn seek(&mut self, seed: u64, ms: f64) {
+        self.rebuild(seed);
+        self.advance_to(ms);
+    }
+    /// Timeline markers: scheduled faults, and what has happened up to now.
+    fn markers(&self) -> Vec<Marker> {
+        Vec::new()
+    }
+    /// Index of the preset in use in `info().presets`.
+    fn preset(&self) -> usize;
+    /// Takes the settings of preset `index` (the page rebuilds afterwards).
+    fn set_preset(&mut self, index: usize);
+    /// Virtual ms one press of Step advances.
+    fn step_ms(&self) -> f64;
+    fn default_speed(&self) -> f64 {
+        1.0
+    }
+    /// The simulation's fault buttons, in the strip after the preset; draw them with
+    /// [`fault_group`]. Returns true when a scheduled fault was switched (the page then
+    /// re-runs to the same moment); faults injected "now" need no re-run.
+    fn strip_ui(&mut self, _ui: &mut egui::Ui) -> bool {
+        false
+    }
+    /// The visuals and the settings beside them. Returns true when a setting changed;
+    /// the page then re-runs the model from its seed to the same moment.
+    fn body_ui(&mut self, ui: &mut egui::Ui, axis: &TimeAxis) -> bool;
+}
+
+/// One button of a fault group: a one-off injection ("Outage now"), or, with `on`, a
+/// scheduled fault switched on or off.
+pub struct FaultButton<'a> {
+    pub label: &'a str,
+    pub tip: &'a str,
+    pub on: Option<bool>,
+}
+
+impl<'a> FaultButton<'a> {
+    pub fn now(label: &'a str, tip: &'a str) -> Self {
+        Self {
+            label,
+            tip,
+            on: None,
+        }
+    }
+
+    pub fn toggle(label: &'a str, tip: &'a str, on: bool) -> Self {
+        Self {
+            label,
+            tip,
+            on: Some(on),
+        }
+    }
+}
+
+/// A labelled group of fault buttons in the strip ("Dependency: Outage now · Recover").
+/// The group moves to a new line as one piece, so a label never ends a line apart from
+/// its buttons. Returns the index of the button clicked.
+pub fn fault_group(ui: &mut egui::Ui, group: &str, buttons: &[FaultButton<'_>]) -> Option<usize> {
+    let width = |text: &str, style: egui::TextStyle| {
+        let font = style.resolve(ui.style());
+        ui.fonts_mut(|f| f.layout_no_wrap(text.to_owned(), font, egui::Color32::WHITE))
+            .size()
+            .x
+    };
+    let spacing = ui.spacing().item_spacing.x;
+    let padding = 2.0 * ui.spacing().button_padding.x;
+    let needed = width(group, egui::TextStyle::Small)
+        + buttons
+            .iter()
+            .map(|b| width(b.label, egui::TextStyle::Button) + padding + spacing)
+            .sum::<f32>()
+        + 3.0 * spacing;
+    if ui.available_size_before_wrap().x < needed {
+        ui.end_row();
+    } else {
+        ui.separator();
+    }
+    ui.label(egui::RichText::new(group).small().weak());
+    let mut clicked = None;
+    for (i, b) in buttons.iter().enumerate() {
+        let response = match b.on {
+            None => ui.button(b.label),
+            Some(on) => ui.selectable_label(on, b.label),
+        };
+        if response.on_hover_text(b.tip).clicked() {
+            clicked = Some(i);
+        }
+    }
+    clicked
+}
+
+/// "changed from preset · reset" beside a setting group whose values differ from the
+/// preset's; returns true when the learner clicked reset.
+pub fn changed_note(ui: &mut egui::Ui, changed: bool) -> bool {
+    if !changed {
+        return false;
+    }
+    let mut reset = false;
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = theme::SPACE_XS;
+        ui.label(egui::RichText::new("changed from preset ·").small().weak());
+        reset = ui
+            .link(egui::RichText::new("reset").small())
+            .on_hover_text("Back to this preset's values")
+            .clicked();
+    });
+    reset
+}
+
+/// A page of the simulations screen, as the screen holds it.
+pub trait Page: std::fmt::Debug {
+    fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared);
+    /// Opened from a lesson link: the first preset, at t = 0, paused.
+    fn open_fresh(&mut self);
+    fn info(&self) -> &'static SimInfo;
+}
+
+/// One simulation with its playback state.
+#[derive(Debug)]
+pub struct SimPage<B: SimBody> {
+    pub body: B,
+    controls: SimControls,
+    /// Virtual time the learner asked for; a model of discrete moves may lag behind it
+    /// by less than a move.
+    position_ms: f64,
+}
+
+impl<B: SimBody> SimPage<B> {
+    pub fn new(mut body: B) -> Self {
+        let controls = SimControls {
+            speed: body.default_speed(),
+            ..SimControls::default()
+        };
+        body.rebuild(controls.seed);
+        Self {
+            body,
+            controls,
+            position_ms: 0.0,
+        }
+    }
+
+    fn rebuild(&mut self) {
+        self.body.rebuild(self.controls.seed);
+        self.position_ms = 0.0;
+    }
+
+    /// Moves to `ms`: forward by advancing, backward by re-running from the seed.
+    pub fn seek(&mut self, ms: f64) {
+        let ms = ms.clamp(0.0, self.body.end_ms());
+        if ms >= self.body.now_ms() {
+            self.body.advance_to(ms);
+        } else {
+            self.body.seek(self.controls.seed, ms);
+        }
+        self.position_ms = ms;
+    }
+
+    fn apply(&mut self, action: SimAction, dt_secs: f64) {
+        match action {
+            SimAction::Reset => self.rebuild(),
+            SimAction::Play if self.body.finished() => self.rebuild(),
+            SimAction::Step => {
+                let to = (self.body.now_ms() + self.body.step_ms()).min(self.body.end_ms());
+                self.body.advance_to(to);
+                self.position_ms = self.body.now_ms();
+            }
+            SimAction::Play | SimAction::None => {}
+        }
+        if self.controls.playing {
+            let ms = dt_secs.min(MAX_FRAME_SECS) * self.controls.speed * self.body.unit().ms();
+            self.position_ms = (self.position_ms + ms).min(self.body.end_ms());
+            self.body.advance_to(self.position_ms);
+            if self.body.finished() {
+                self.controls.playing = false;
+            }
+        }
+    }
+
+    fn header_ui(&self, ui: &mut egui::Ui, info: &SimInfo) {
+        ui.heading(info.title);
+        let font = egui::TextStyle::Body.resolve(ui.style());
+        let colour = ui.visuals().weak_text_color();
+        let mut job = egui::text::LayoutJob::simple(
+            info.notice.to_owned(),
+            font.clone(),
+            colour,
+            ui.available_width(),
+        );
+        job.wrap.max_rows = 2;
+        let height = 2.0 * ui.fonts_mut(|f| f.row_height(&font));
+        let galley = ui.fonts_mut(|f| f.layout_job(job));
+        let (rect, response) = ui.allocate_exact_size(
+            egui::vec2(ui.available_width(), height),
+            egui::Sense::hover(),
+        );
+        ui.painter().galley(rect.min, galley.clone(), colour);
+        if galley.elided {
+            response.on_hover_text(info.notice);
+        }
+    }
+
+    fn strip_ui(&mut self, ui: &mut egui::Ui, info: &'static SimInfo) {
+        let changed = ui.horizontal_wrapped(|ui| {
+            let mut preset = self.body.preset();
+            if choice_ui(
+                ui,
+                "Preset",
+                &format!("{}-preset", info.id),
+                Some(230.0),
+                &mut preset,
+                0..info.presets.len(),
+                |i| info.presets[i].label,
+            ) {
+                self.body.set_preset(preset);
+                self.rebuild();
+            }
+            self.body.strip_ui(ui)
+        });
+        if changed.inner {
+            self.rerun();
+        }
+    }
+
+    /// Re-runs the model from its seed to the moment shown, after a setting changed.
+    fn rerun(&mut self) {
+        self.body.seek(self.controls.seed, self.position_ms);
+        self.position_ms = self.body.now_ms();
+    }
+
+    fn timeline_ui(&mut self, ui: &mut egui::Ui) {
+        let unit = self.body.unit();
+        let end = self.body.end_ms();
+        ui.horizontal(|ui| {
+            ui.add_sized(
+                [112.0, ui.spacing().interact_size.y],
+                egui::Label::new(
+                    egui::RichText::new(unit.clock(self.body.now_ms(), end))
+                        .monospace()
+                        .strong(),
+                ),
+            );
+            let end_label = match unit {
+                ClockUnit::Minutes => format!("{:.0}{NBSP}min", end / 60_000.0),
+                ClockUnit::Steps => format!("{:.0} steps", end / 1000.0),
+                ClockUnit::Seconds => format!("{:.0}{NBSP}s", end / 1000.0),
+            };
+            let width = ui.available_width() - 70.0;
+            let markers = self.body.markers();
+            if let Some(ms) = scrubber_ui(ui, width, self.body.now_ms(), end, &markers, unit) {
+                self.controls.playing = false;
+                self.seek(ms);
+            }
+            ui.weak(end_label);
+        });
+    }
+}
+
+impl<B: SimBody> Page for SimPage<B> {
+    fn info(&self) -> &'static SimInfo {
+        self.body.info()
+    }
+
+    fn open_fresh(&mut self) {
+        self.controls.playing = false;
+        self.body.set_preset(0);
+        self.rebuild();
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _shared: &mut Shared) {
+        let info = self.body.info();
+        self.header_ui(ui, info);
+        let step_tip = match self.body.unit() {
+            ClockUnit::Steps => "Make one move".to_owned(),
+            unit => format!(
+                "Advance {}",
+                unit.clock(self.body.step_ms(), self.body.end_ms())
+                    .trim_start_matches("t = ")
+            ),
+        };
+        let action = self.controls.ui(ui, &step_tip);
+        let dt = f64::from(ui.input(|i| i.stable_dt));
+        self.apply(action, dt);
+        self.strip_ui(ui, info);
+        self.timeline_ui(ui);
+        if self.controls.playing {
+            ui.ctx().request_repaint_after(FRAME_INTERVAL);
+        }
+        ui.separator();
+        let unit = self.body.unit();
+        let axis = TimeAxis {
+            link: egui::Id::unique(("sim-time", info.id)),
+            end: self.body.end_ms() / unit.ms(),
+            now: self.body.now_ms() / unit.ms(),
+            unit: unit.plot_unit(),
+        };
+        let preset = info.presets.get(self.body.preset());
+        let mut changed = false;
+        egui::ScrollArea::vertical()
+            .id_salt(("sim-body", info.id))
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                if let Some(p) = preset {
+                    ui.label(egui::RichText::new(p.explain).weak());
+                    ui.add_space(theme::SPACE_S);
+                }
+                changed = self.body.body_ui(ui, &axis);
+            });
+        if changed {
+            self.rerun();
+        }
+    }
+}
+
+/// The timeline: elapsed time, markers (hover one for what happened), and a handle at
+/// now. Returns the virtual ms the learner clicked or dragged to.
+fn scrubber_ui(
+    ui: &mut egui::Ui,
+    width: f32,
+    now_ms: f64,
+    end_ms: f64,
+    markers: &[Marker],
+    unit: ClockUnit,
+) -> Option<f64> {
+    const PAD: f32 = 7.0;
+    let dark = ui.visuals().dark_mode;
+    let size = egui::vec2(width.max(80.0), ui.spacing().interact_size.y);
+    let (rect, response) = ui.allocate_exact_size(size, egui::Sense::click_and_drag());
+    let span = (rect.width() - 2.0 * PAD).max(1.0);
+    let end = end_ms.max(1.0);
+    let x_of = |ms: f64| rect.left() + PAD + span * (ms / end).clamp(0.0, 1.0) as f32;
+    let ms_of = |x: f32| f64::from(((x - rect.left() - PAD) / span).clamp(0.0, 1.0)) * end;
+    let y = rect.center().y;
+    let painter = ui.painter();
+    let track = egui::Stroke::new(4.0, ui.visuals().widgets.inactive.bg_fill);
+    painter.line_segment([egui::pos2(x_of(0.0), y), egui::pos2(x_of(end), y)], track);
+    let accent = Semantic::Accent.color(dark);
+    painter.line_segment(
+        [egui::pos2(x_of(0.0), y), egui::pos2(x_of(now_ms), y)],
+        egui::Stroke::new(4.0, accent),
+    );
+    for m in markers {
+        let x = x_of(m.at_ms);
+        painter.line_segment(
+            [egui::pos2(x, y - 9.0), egui::pos2(x, y + 9.0)],
+            egui::Stroke::new(2.5, m.colour.color(dark)),
+        );
+    }
+    painter.circle_filled(egui::pos2(x_of(now_ms), y), 6.0, accent);
+    let hovered = response.hover_pos().map(|p| {
+        let near = markers
+            .iter()
+            .filter(|m| (x_of(m.at_ms) - p.x).abs() <= 5.0)
+            .map(|m| format!("{}: {}", unit.clock(m.at_ms, end_ms), m.label))
+            .collect::<Vec<_>>();
+        if near.is_empty() {
+            format!("Seek to {}", unit.clock(ms_of(p.x), end_ms))
+        } else {
+            near.join("\n")
+        }
+    });
+    let response = response.on_hover_text(hovered.unwrap_or_default());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Slider, true, "Timeline"));
+    if response.dragged() || response.clicked() {
+        response.interact_pointer_pos().map(|p| ms_of(p.x))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ClockUnit;
+
+    #[test]
+    fn one_clock_format_per_unit() {
+        assert_eq!(
+            ClockUnit::Seconds.clock(12_345.0, 90_000.0),
+            "t = 12.3\u{a0}s"
+        );
+        assert_eq!(ClockUnit::Seconds.clock(150.0, 3_000.0), "t = 0.15\u{a0}s");
+        assert_eq!(
+            ClockUnit::Minutes.clock(79.5 * 60_000.0, 1e7),
+            "t = 79\u{a0}min"
+        );
+        assert_eq!(ClockUnit::Steps.clock(3_000.0, 8_000.0), "step 3");
+    }
+}
