@@ -21,7 +21,7 @@ fn the_backoff_view_steps_a_live_run() {
         let mut harness = common::simulation(dir.path(), size, "Retries with backoff and jitter");
         harness.get_by_label("Delay before each retry");
         step(&mut harness, 3);
-        harness.get_by_label("t = 150 ms");
+        harness.get_by_label("t = 0.15\u{a0}s");
     }
 }
 
@@ -31,7 +31,7 @@ fn the_retry_storm_view_shows_the_outage_and_the_budget() {
     let mut harness = common::simulation(dir.path(), egui::vec2(1024.0, 640.0), "Retry storms");
     harness.get_by_label("With a retry budget");
     step(&mut harness, 12);
-    harness.get_by_label("t = 12.0 s");
+    harness.get_by_label("t = 12.0\u{a0}s");
     harness.get_by_label("server not answering");
 }
 
@@ -41,8 +41,7 @@ fn the_cascade_view_shows_wasted_work_in_the_log_and_trace() {
     // Tall enough that the log, below the trace, is on screen.
     let mut harness =
         common::simulation(dir.path(), egui::vec2(1280.0, 2000.0), "Cascading timeouts");
-    harness.get_by_label("Inverted budgets").click_accesskit();
-    harness.step();
+    common::pick_preset(&mut harness, "Inverted budgets");
     // 500 ms a step: 50 steps reach 25 s, past the first slow queries' 10 s db limit.
     step(&mut harness, 50);
     harness.get_by_label("Observability").click_accesskit();
@@ -67,14 +66,8 @@ fn in_the_reload_surge_only_propagation_stops_building_pages_for_nobody() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness =
         common::simulation(dir.path(), egui::vec2(1280.0, 2000.0), "Cascading timeouts");
-    // The preset button comes before the checkbox of the same name.
     for (preset, zero_waste_metrics) in [("Correct budgets", 1), ("Deadline propagation", 2)] {
-        harness
-            .get_all_by_label(preset)
-            .next()
-            .expect("a preset button")
-            .click_accesskit();
-        harness.step();
+        common::pick_preset(&mut harness, preset);
         // 500 ms a step: 70 steps reach 35 s, the end of the surge.
         step(&mut harness, 70);
         harness.get_by_label("Observability").click_accesskit();

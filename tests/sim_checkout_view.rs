@@ -13,6 +13,8 @@ fn stepping_places_orders_and_shows_the_customer_message() {
         egui::vec2(1024.0, 640.0),
         "Checkout during an outage",
     );
+    // The page opens on the incident; the fix tells customers their order is pending.
+    common::pick_preset(&mut harness, "The fix (asynchronous)");
     harness.get_by_label("gateway up");
     // Each Step is one virtual minute; the outage starts at minute 30.
     for _ in 0..35 {

@@ -50,3 +50,15 @@ pub fn simulation(
     harness.run_steps(2);
     harness
 }
+
+/// Picks a preset in the simulation page's preset box.
+pub fn pick_preset(harness: &mut Harness<'static, Option<WorkbookApp>>, label: &str) {
+    harness.get_by_label("Preset").click_accesskit();
+    harness.run_steps(2);
+    harness
+        .get_all_by_label(label)
+        .last()
+        .expect("the preset in the open list")
+        .click_accesskit();
+    harness.run_steps(2);
+}
