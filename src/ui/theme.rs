@@ -52,20 +52,20 @@ impl Semantic {
     /// The colour for this meaning in the given mode.
     pub fn color(self, dark: bool) -> Color32 {
         match (self, dark) {
-            (Self::Healthy, false) => Color32::from_rgb(0x1f, 0x8a, 0x4c),
+            (Self::Healthy, false) => Color32::from_rgb(0x17, 0x6e, 0x3c),
             (Self::Healthy, true) => Color32::from_rgb(0x4c, 0xc3, 0x7e),
-            (Self::Failing, false) => Color32::from_rgb(0xc6, 0x28, 0x28),
-            (Self::Failing, true) => Color32::from_rgb(0xf0, 0x6a, 0x6a),
+            (Self::Failing, false) => Color32::from_rgb(0xb3, 0x1f, 0x1f),
+            (Self::Failing, true) => Color32::from_rgb(0xf4, 0x80, 0x80),
             (Self::Rejected, false) => Color32::from_rgb(0x8e, 0x24, 0xaa),
-            (Self::Rejected, true) => Color32::from_rgb(0xc9, 0x7b, 0xe0),
-            (Self::Waiting, false) => Color32::from_rgb(0xb2, 0x6a, 0x00),
+            (Self::Rejected, true) => Color32::from_rgb(0xd0, 0x8e, 0xe6),
+            (Self::Waiting, false) => Color32::from_rgb(0x96, 0x58, 0x00),
             (Self::Waiting, true) => Color32::from_rgb(0xf2, 0xb1, 0x3c),
-            (Self::Slow, false) => Color32::from_rgb(0x1e, 0x6f, 0xb8),
+            (Self::Slow, false) => Color32::from_rgb(0x1a, 0x62, 0xa6),
             (Self::Slow, true) => Color32::from_rgb(0x6a, 0xb0, 0xf0),
-            (Self::Neutral, false) => Color32::from_rgb(0x6b, 0x72, 0x80),
-            (Self::Neutral, true) => Color32::from_rgb(0x9c, 0xa3, 0xaf),
-            (Self::Accent, false) => Color32::from_rgb(0x2f, 0x5b, 0xd3),
-            (Self::Accent, true) => Color32::from_rgb(0x7d, 0x9c, 0xf5),
+            (Self::Neutral, false) => Color32::from_rgb(0x5b, 0x62, 0x70),
+            (Self::Neutral, true) => Color32::from_rgb(0xa8, 0xaf, 0xba),
+            (Self::Accent, false) => Color32::from_rgb(0x2f, 0x56, 0xc8),
+            (Self::Accent, true) => Color32::from_rgb(0x8e, 0xa9, 0xf7),
         }
     }
 
@@ -77,7 +77,9 @@ impl Semantic {
     /// A faint fill of the same hue, for backgrounds of boxes and bands.
     pub fn fill(self, dark: bool) -> Color32 {
         let c = self.color(dark);
-        let alpha = if dark { 60 } else { 40 };
+        // Faint enough that text in the same hue, or body text, stays at 4.5:1 on it
+        // (checked in `contrast_tests`).
+        let alpha = if dark { 48 } else { 28 };
         Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), alpha)
     }
 
@@ -151,6 +153,11 @@ pub fn apply(ctx: &egui::Context) {
         style.visuals.widgets.inactive.corner_radius = RADIUS.into();
         style.visuals.widgets.hovered.corner_radius = RADIUS.into();
         style.visuals.widgets.active.corner_radius = RADIUS.into();
+        // A steady caret. A blinking one repaints the whole window twice a second for
+        // as long as a text field has focus (about a tenth of a core in the exercise
+        // editor with software rendering), and WCAG 2.2.2 asks that blinking stop
+        // anyway.
+        style.visuals.text_cursor.blink = false;
     });
     // egui's default body text is a mid grey; for an hour of reading, use more contrast.
     ctx.style_mut_of(egui::Theme::Dark, |style| {
@@ -159,6 +166,84 @@ pub fn apply(ctx: &egui::Context) {
     ctx.style_mut_of(egui::Theme::Light, |style| {
         style.visuals.widgets.noninteractive.fg_stroke.color = Color32::from_gray(34);
     });
+}
+
+/// WCAG 2 contrast ratio of two opaque colours (1 to 21).
+pub fn contrast_ratio(a: Color32, b: Color32) -> f32 {
+    fn luminance(c: Color32) -> f32 {
+        let lin = |v: u8| {
+            let v = f32::from(v) / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(c.r()) + 0.7152 * lin(c.g()) + 0.0722 * lin(c.b())
+    }
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// `top` (maybe translucent, unmultiplied alpha) painted over the opaque `bottom`.
+pub fn over(top: Color32, bottom: Color32) -> Color32 {
+    let [r, g, b, a] = top.to_srgba_unmultiplied();
+    let a = f32::from(a) / 255.0;
+    let mix = |t: u8, u: u8| (f32::from(t) * a + f32::from(u) * (1.0 - a)).round() as u8;
+    Color32::from_rgb(mix(r, bottom.r()), mix(g, bottom.g()), mix(b, bottom.b()))
+}
+
+#[cfg(test)]
+mod contrast_tests {
+    use super::*;
+
+    /// Both themes' panel background and body text, as `apply` sets them.
+    fn themes() -> [(bool, Color32, Color32); 2] {
+        let ctx = egui::Context::default();
+        apply(&ctx);
+        [egui::Theme::Dark, egui::Theme::Light].map(|theme| {
+            let style = ctx.style_of(theme);
+            (
+                theme == egui::Theme::Dark,
+                style.visuals.panel_fill,
+                style.visuals.widgets.noninteractive.fg_stroke.color,
+            )
+        })
+    }
+
+    /// Every pair of text and fill the screens draw: coloured text (labels, counters,
+    /// state names) on the background, on its own faint fill (state boxes, bands), and
+    /// body text on each faint fill. WCAG AA asks 4.5:1 for body-size text.
+    #[test]
+    fn text_on_every_fill_meets_wcag_aa_in_both_themes() {
+        let mut failures = Vec::new();
+        for (dark, bg, body) in themes() {
+            let mode = if dark { "dark" } else { "light" };
+            let mut check = |what: String, text: Color32, fill: Color32| {
+                let ratio = contrast_ratio(text, fill);
+                if ratio < 4.5 {
+                    failures.push(format!("{mode}: {what}: {ratio:.2}:1"));
+                }
+            };
+            check("body text on the background".into(), body, bg);
+            for s in Semantic::ALL {
+                let fill = over(s.fill(dark), bg);
+                check(format!("{s:?} text on the background"), s.color(dark), bg);
+                check(format!("{s:?} text on its own fill"), s.color(dark), fill);
+                check(format!("body text on the {s:?} fill"), body, fill);
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn the_contrast_formula_matches_wcag_examples() {
+        assert!((contrast_ratio(Color32::BLACK, Color32::WHITE) - 21.0).abs() < 0.01);
+        assert!((contrast_ratio(Color32::WHITE, Color32::WHITE) - 1.0).abs() < 1e-6);
+        // #777 on white is the classic near miss: 4.48:1.
+        let grey = Color32::from_gray(0x77);
+        assert!((contrast_ratio(grey, Color32::WHITE) - 4.48).abs() < 0.01);
+    }
 }
 
 #[cfg(test)]
