@@ -9,6 +9,7 @@ pub mod sim_backoff;
 pub mod sim_breaker;
 pub mod sim_collapse;
 pub mod sim_retries;
+pub mod sim_run;
 pub mod validate;
 
 use std::path::PathBuf;

@@ -254,7 +254,7 @@ impl ContentionConfig {
 }
 
 /// The totals of one finished run.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct RunOutcome {
     /// Writes sent, accepted and rejected.
     pub calls: u64,

@@ -462,7 +462,7 @@ struct Query {
 }
 
 /// Counters since the start.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct Counters {
     pub pages: u64,
     pub pages_ok: u64,
@@ -488,7 +488,7 @@ pub const HISTOGRAM_BOUNDS_MS: [f64; 10] = [
 ];
 
 /// Per-tier time series (x in seconds).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct TierSeries {
     /// Share (0-100 %) of the spans that ended in the bucket and succeeded.
     pub success_pct: Series,
@@ -497,7 +497,7 @@ pub struct TierSeries {
 }
 
 /// Everything recorded over time.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CascadeSeries {
     pub app_busy: Series,
     pub app_queue: Series,

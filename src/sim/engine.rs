@@ -342,6 +342,18 @@ impl Series {
     }
 }
 
+/// A series serializes as its `[t, value]` points; a gap's value is `null`.
+impl serde::Serialize for Series {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.points.len()))?;
+        for p in &self.points {
+            seq.serialize_element(&(p[0], p[1].is_finite().then_some(p[1])))?;
+        }
+        seq.end()
+    }
+}
+
 /// The `q` quantile (0 to 1) of `values` by nearest rank, reordering the slice in place
 /// (linear time, no allocation); 0 for an empty slice.
 pub fn percentile(values: &mut [f32], q: f64) -> f32 {

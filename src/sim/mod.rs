@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod collapse;
 pub mod engine;
+pub mod headless;
 pub mod idempotency;
 pub mod presets;
 pub mod progress;

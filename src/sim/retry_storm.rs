@@ -159,7 +159,7 @@ struct Bucket {
 }
 
 /// The recorded series (x in seconds).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct StormSeries {
     /// Tries reaching the server per second: new requests plus retries.
     pub offered: Series,
@@ -197,7 +197,7 @@ impl StormSeries {
 }
 
 /// Totals since the start.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct StormTotals {
     pub requests: u64,
     pub tries: u64,

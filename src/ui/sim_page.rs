@@ -467,6 +467,21 @@ fn scrubber_ui(
     }
 }
 
+/// Rebuilds `body` from `seed` and plays it to `until_ms` in uneven frames, as the page
+/// does, for tests comparing a page's numbers with the headless run's.
+#[cfg(test)]
+pub fn play_in_frames(body: &mut impl SimBody, seed: u64, until_ms: f64) {
+    body.rebuild(seed);
+    let mut t = 0.0;
+    for frame in [16.0, 33.0, 7.0, 100.0].iter().cycle() {
+        t = (t + frame * body.unit().ms() / 1000.0).min(until_ms);
+        body.advance_to(t);
+        if t >= until_ms {
+            break;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::ClockUnit;

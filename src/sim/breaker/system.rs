@@ -128,7 +128,7 @@ impl Default for SystemConfig {
 }
 
 /// Running totals since the start.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SystemStats {
     pub arrivals: u64,
     /// Calls the breaker let through to the dependency.
@@ -152,7 +152,7 @@ impl SystemStats {
 }
 
 /// Time series the views plot; x is virtual seconds.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct SystemSeries {
     /// Breaker failure rate in percent (no point while it is not calculable).
     pub failure_rate: Series,

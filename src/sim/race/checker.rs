@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use super::{Race, RaceConfig, RaceError, State, Strategy, plural};
 
 /// How many complete schedules end each way. A schedule can count in several columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Tally {
     pub total: u64,
     /// Oversold, lost tickets, or stuck (see the definitions in [`super`]).

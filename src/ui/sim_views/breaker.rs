@@ -779,3 +779,31 @@ fn time_window_ui(ui: &mut egui::Ui, buckets: &[(u64, Snapshot)]) {
         buckets.len()
     ));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::headless;
+    use crate::ui::sim_page::play_in_frames;
+
+    /// The page and `workbook sim` build the same runs from the same preset and seed.
+    #[test]
+    fn the_page_and_the_cli_give_the_same_numbers() {
+        let mut view = BreakerView::default();
+        play_in_frames(&mut view, 3, 25_000.0);
+        let cli = headless::run("breaker", None, 3, Some(25.0)).unwrap();
+        for (name, value) in [
+            ("with.arrivals", view.with.stats().arrivals),
+            (
+                "with.rejected_by_breaker",
+                view.with.stats().rejected_by_breaker,
+            ),
+            (
+                "without.rejected_by_pool",
+                view.without.stats().rejected_by_pool,
+            ),
+        ] {
+            assert_eq!(cli.counter(name), Some(value as f64), "{name}");
+        }
+    }
+}

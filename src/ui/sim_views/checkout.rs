@@ -436,6 +436,20 @@ fn recent_row_ui(ui: &mut egui::Ui, order: &Order) {
 mod tests {
     use super::*;
 
+    /// The page and `workbook sim` build the same runs from the same preset and seed.
+    #[test]
+    fn the_page_and_the_cli_give_the_same_numbers() {
+        let mut view = CheckoutView::default();
+        crate::ui::sim_page::play_in_frames(&mut view, 2, 90.0 * 60_000.0);
+        let cli = crate::sim::headless::run("checkout-outage", None, 2, Some(90.0 * 60.0)).unwrap();
+        let c = view.sim.counters();
+        assert_eq!(cli.counter("orders"), Some(f64::from(c.orders)));
+        assert_eq!(
+            cli.counter("checkout_errors"),
+            Some(f64::from(c.checkout_errors))
+        );
+    }
+
     #[test]
     fn order_times_read_in_whole_minutes() {
         assert_eq!(minutes(0.0), "0\u{a0}min");

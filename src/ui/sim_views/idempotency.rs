@@ -458,3 +458,24 @@ fn percent(ui: &mut egui::Ui, label: &str, p: &mut f64, max: f64) {
 fn small_row_h(ui: &egui::Ui) -> f32 {
     ui.text_style_height(&egui::TextStyle::Small) + ui.spacing().item_spacing.y
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::headless;
+    use crate::ui::sim_page::play_in_frames;
+
+    /// The page and `workbook sim` build the same runs from the same preset and seed.
+    #[test]
+    fn the_page_and_the_cli_give_the_same_numbers() {
+        let mut view = IdempotencyView::default();
+        play_in_frames(&mut view, 6, 12_000.0);
+        let cli = headless::run("idempotency", None, 6, Some(12.0)).unwrap();
+        let c = view.sim.counters();
+        assert_eq!(cli.counter("charges"), Some(f64::from(c.charges)));
+        assert_eq!(
+            cli.counter("duplicate_charges"),
+            Some(f64::from(c.duplicate_charges))
+        );
+    }
+}
