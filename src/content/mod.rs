@@ -3,6 +3,7 @@
 //! broken pack never stops the others from loading.
 
 pub mod figures;
+pub mod guided;
 pub mod lesson;
 pub mod postmortem;
 pub mod problem;

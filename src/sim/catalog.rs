@@ -185,7 +185,7 @@ pub const SIMULATIONS: [SimInfo; 8] = [
             PresetInfo {
                 name: "short-blip",
                 label: "A 2-second blip",
-                explain: "The same server stops answering for only 2 s: the queue drains either way, and the budget costs little.",
+                explain: "The same server stops answering for only 2 s. Even that tips plain retries into a storm that outlives it; with the budget the queue drains at once.",
             },
         ],
     },
