@@ -10,7 +10,9 @@ pub fn run(source: &ContentSource) -> Result<u8> {
     let mut problems = library.problems.clone();
     problems.extend(crate::runner::load_catalog(source, Some(&library)).problems);
     problems.extend(crate::srs::load_decks(source, &library).problems);
-    problems.extend(content::guided::load_steps(source, &library).problems);
+    problems.extend(
+        content::guided::load_steps(source, &library, content::guided::Check::WithModel).problems,
+    );
     for p in &problems {
         println!("{p}");
     }

@@ -14,6 +14,7 @@
 
 use std::time::Duration;
 
+use crate::content::guided::GuidedStep;
 use crate::sim::catalog::SimInfo;
 use crate::ui::state::Shared;
 use crate::ui::theme::{self, Semantic};
@@ -209,10 +210,24 @@ pub fn changed_note(ui: &mut egui::Ui, changed: bool) -> bool {
 
 /// A page of the simulations screen, as the screen holds it.
 pub trait Page: std::fmt::Debug {
-    fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared);
+    /// Draws the page; `steps` are its guided steps from the lesson pack.
+    fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared, steps: &[GuidedStep]);
     /// Opened from a lesson link: the first preset, at t = 0, paused.
     fn open_fresh(&mut self);
     fn info(&self) -> &'static SimInfo;
+}
+
+/// A guided step in progress: the learner's prediction, then the run to its moment.
+#[derive(Debug, Default)]
+struct Guided {
+    /// The step shown, as an index into the page's steps.
+    step: usize,
+    chosen: Option<usize>,
+    /// Where the run pauses (virtual ms), once the learner pressed "Play to find out".
+    stop_ms: Option<f64>,
+    /// The choice that held, once the run reached the moment (`None` inside: the model
+    /// could not say, e.g. after the step's counter was renamed).
+    verdict: Option<Option<usize>>,
 }
 
 /// One simulation with its playback state.
@@ -223,6 +238,7 @@ pub struct SimPage<B: SimBody> {
     /// Virtual time the learner asked for; a model of discrete moves may lag behind it
     /// by less than a move.
     position_ms: f64,
+    guided: Guided,
 }
 
 impl<B: SimBody> SimPage<B> {
@@ -236,12 +252,17 @@ impl<B: SimBody> SimPage<B> {
             body,
             controls,
             position_ms: 0.0,
+            guided: Guided::default(),
         }
     }
 
     fn rebuild(&mut self) {
         self.body.rebuild(self.controls.seed);
         self.position_ms = 0.0;
+        // A reset or a new preset ends a guided run in progress (not its verdict).
+        if self.guided.verdict.is_none() {
+            self.guided.stop_ms = None;
+        }
     }
 
     /// Moves to `ms`: forward by advancing, backward by re-running from the seed.
@@ -268,11 +289,116 @@ impl<B: SimBody> SimPage<B> {
         }
         if self.controls.playing {
             let ms = dt_secs.min(MAX_FRAME_SECS) * self.controls.speed * self.body.unit().ms();
-            self.position_ms = (self.position_ms + ms).min(self.body.end_ms());
+            let stop = self.guided.stop_ms.unwrap_or(f64::INFINITY);
+            self.position_ms = (self.position_ms + ms).min(self.body.end_ms()).min(stop);
             self.body.advance_to(self.position_ms);
-            if self.body.finished() {
+            if self.body.finished() || self.position_ms >= stop {
                 self.controls.playing = false;
             }
+        }
+    }
+
+    /// The guided steps: pick a step, predict, play to the moment, read the verdict. A
+    /// step played to its moment is saved as done.
+    fn guided_ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared, steps: &[GuidedStep]) {
+        let Some(step) = steps.get(self.guided.step) else {
+            return;
+        };
+        let info = self.body.info();
+        let done = |s: &GuidedStep| {
+            shared
+                .store
+                .progress
+                .sims
+                .steps_done
+                .contains(&crate::sim::SimProgress::step_key(info.id, &s.id))
+        };
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(egui::RichText::new("Predict, then play").strong());
+                for (i, s) in steps.iter().enumerate() {
+                    let mark = if done(s) { " ✓" } else { "" };
+                    if ui
+                        .selectable_label(i == self.guided.step, format!("Step {}{mark}", i + 1))
+                        .clicked()
+                        && i != self.guided.step
+                    {
+                        self.guided = Guided {
+                            step: i,
+                            ..Guided::default()
+                        };
+                    }
+                }
+            });
+            ui.label(&step.question);
+            let locked = self.guided.stop_ms.is_some();
+            for (i, choice) in step.choices.iter().enumerate() {
+                ui.add_enabled_ui(!locked, |ui| {
+                    ui.radio_value(&mut self.guided.chosen, Some(i), &choice.text);
+                });
+            }
+            match self.guided.verdict {
+                None if locked => {
+                    ui.weak("Playing to the moment…");
+                }
+                None => {
+                    let play = ui
+                        .add_enabled(
+                            self.guided.chosen.is_some(),
+                            egui::Button::new("▶ Play to find out"),
+                        )
+                        .on_hover_text(
+                            "Runs the step's preset from t = 0 and pauses at the moment",
+                        );
+                    if play.clicked() {
+                        self.start_step(step);
+                    }
+                }
+                Some(held) => self.verdict_ui(ui, step, held),
+            }
+        });
+        if self.guided.verdict.is_none()
+            && let Some(stop) = self.guided.stop_ms
+            && !self.controls.playing
+            && self.position_ms >= stop.min(self.body.end_ms())
+        {
+            self.guided.verdict = Some(step.verdict(info.id, self.controls.seed));
+            if shared.store.progress.sims.mark_step_done(info.id, &step.id) {
+                shared.save();
+            }
+        }
+    }
+
+    fn start_step(&mut self, step: &GuidedStep) {
+        let info = self.body.info();
+        if let Some(i) = info.presets.iter().position(|p| p.name == step.preset) {
+            self.body.set_preset(i);
+        }
+        self.rebuild();
+        self.guided.stop_ms = Some(step.at * self.body.unit().ms());
+        self.controls.playing = true;
+    }
+
+    fn verdict_ui(&mut self, ui: &mut egui::Ui, step: &GuidedStep, held: Option<usize>) {
+        let (text, meaning) = match (held, self.guided.chosen) {
+            (Some(h), Some(c)) if h == c => ("Your prediction held.".to_owned(), Semantic::Healthy),
+            (Some(h), _) => (
+                format!("Not this time: {}", step.choices[h].text),
+                Semantic::Waiting,
+            ),
+            (None, _) => (
+                "The model could not answer this step with these settings.".to_owned(),
+                Semantic::Neutral,
+            ),
+        };
+        ui.label(egui::RichText::new(text).strong().color(meaning.in_ui(ui)));
+        ui.label(&step.why);
+        if ui.button("Try this step again").clicked() {
+            self.guided = Guided {
+                step: self.guided.step,
+                ..Guided::default()
+            };
         }
     }
 
@@ -366,7 +492,7 @@ impl<B: SimBody> Page for SimPage<B> {
         self.rebuild();
     }
 
-    fn ui(&mut self, ui: &mut egui::Ui, _shared: &mut Shared) {
+    fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared, steps: &[GuidedStep]) {
         let info = self.body.info();
         self.header_ui(ui, info);
         let step_tip = match self.body.unit() {
@@ -399,6 +525,8 @@ impl<B: SimBody> Page for SimPage<B> {
             .id_salt(("sim-body", info.id))
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                self.guided_ui(ui, shared, steps);
+                ui.add_space(theme::SPACE_S);
                 if let Some(p) = preset {
                     ui.label(egui::RichText::new(p.explain).weak());
                     ui.add_space(theme::SPACE_S);

@@ -4,6 +4,7 @@
 use super::sim_page::{Page, SimPage};
 use super::sim_views;
 use super::theme::{self, Semantic};
+use crate::content::guided::{self, GuidedSteps};
 use crate::sim::catalog;
 use crate::ui::state::Shared;
 
@@ -12,6 +13,9 @@ pub struct SimulationsScreen {
     selected: usize,
     /// One page per simulation, in `catalog::SIMULATIONS` order.
     pages: Vec<Box<dyn Page>>,
+    /// The lesson packs' guided steps, loaded when the screen is first drawn (their
+    /// checks against the models are `workbook validate`'s).
+    steps: Option<GuidedSteps>,
 }
 
 impl Default for SimulationsScreen {
@@ -36,7 +40,11 @@ impl Default for SimulationsScreen {
                 .zip(&catalog::SIMULATIONS)
                 .all(|(p, s)| p.info().id == s.id)
         );
-        Self { selected: 0, pages }
+        Self {
+            selected: 0,
+            pages,
+            steps: None,
+        }
     }
 }
 
@@ -79,8 +87,11 @@ impl SimulationsScreen {
                     }
                 });
             });
+        let steps = self.steps.get_or_insert_with(|| {
+            guided::load_steps(&shared.content, &shared.library, guided::Check::Form)
+        });
         egui::CentralPanel::default().show(ui, |ui| {
-            self.pages[self.selected].ui(ui, shared);
+            self.pages[self.selected].ui(ui, shared, steps.for_sim(id));
         });
     }
 }
