@@ -21,17 +21,30 @@ pub fn harness_sized(
     data_dir: &std::path::Path,
     size: egui::Vec2,
 ) -> Harness<'static, Option<WorkbookApp>> {
+    harness_timed(data_dir, size, 1.0 / 60.0)
+}
+
+/// The app with each frame `step_dt` seconds long (a playing simulation advances by it).
+pub fn harness_timed(
+    data_dir: &std::path::Path,
+    size: egui::Vec2,
+    step_dt: f32,
+) -> Harness<'static, Option<WorkbookApp>> {
     let dir = data_dir.to_owned();
-    let mut harness = Harness::builder().with_size(size).build_ui_state(
-        move |ui, app: &mut Option<WorkbookApp>| {
-            let app = app.get_or_insert_with(|| {
-                let (store, q) = Store::open(&dir).expect("store opens");
-                WorkbookApp::new(ui.ctx(), ContentSource::Embedded, store, q).expect("app starts")
-            });
-            app.show(ui);
-        },
-        None,
-    );
+    let mut harness = Harness::builder()
+        .with_size(size)
+        .with_step_dt(step_dt)
+        .build_ui_state(
+            move |ui, app: &mut Option<WorkbookApp>| {
+                let app = app.get_or_insert_with(|| {
+                    let (store, q) = Store::open(&dir).expect("store opens");
+                    WorkbookApp::new(ui.ctx(), ContentSource::Embedded, store, q)
+                        .expect("app starts")
+                });
+                app.show(ui);
+            },
+            None,
+        );
     harness.run_ok();
     harness
 }
