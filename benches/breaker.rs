@@ -6,6 +6,10 @@
 //! breaker simulation while it plays (target: median at most 4 ms): one iteration is one
 //! frame, layout plus tessellation, on the CPU (the GPU upload is not included). Criterion
 //! writes the median to `target/criterion/breaker/frame_1280x800/new/estimates.json`.
+//!
+//! `sim_frame_1280x800/<id>` does the same for each of the eight simulation pages (the
+//! simulations screen alone, list and page, playing at its default speed after 15 s of
+//! frames), same target.
 
 use std::hint::black_box;
 
@@ -15,8 +19,11 @@ use resilience_workbook::content::ContentSource;
 use resilience_workbook::sim::breaker::{
     BreakerConfig, BreakerSystem, CircuitBreaker, Fault, ScheduledFault, SystemConfig, WindowType,
 };
+use resilience_workbook::sim::catalog;
 use resilience_workbook::sim::engine::{SimRng, SimTime};
 use resilience_workbook::store::Store;
+use resilience_workbook::ui::simulations::SimulationsScreen;
+use resilience_workbook::ui::state::Shared;
 
 /// The whole system: Poisson arrivals, thread pool, dependency latency draws, breaker,
 /// timeouts, an outage and a recovery, and the time series.
@@ -133,5 +140,57 @@ fn frame(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, system, state_machine, frame);
+/// Frames of the simulations screen on each simulation, playing.
+fn sim_frames(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (store, quarantined) = Store::open(dir.path()).expect("store");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let content = ContentSource::Embedded;
+    let mut shared = Shared {
+        library: resilience_workbook::content::load_library(&content),
+        content,
+        store,
+        runtime: runtime.handle().clone(),
+        nav: None,
+        save_error: None,
+        quarantined,
+    };
+    let mut group = c.benchmark_group("sim_frame_1280x800");
+    group.sample_size(100);
+    for sim in &catalog::SIMULATIONS {
+        let ctx = egui::Context::default();
+        resilience_workbook::ui::theme::apply(&ctx);
+        let mut screen = SimulationsScreen::default();
+        screen.open(sim.id);
+        let screen_rect = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
+        let mut time = 0.0;
+        let mut frame = |events: Vec<egui::Event>| {
+            time += 1.0 / 60.0;
+            let input = egui::RawInput {
+                screen_rect: Some(screen_rect),
+                time: Some(time),
+                predicted_dt: 1.0 / 60.0,
+                events,
+                ..Default::default()
+            };
+            let out = ctx.run_ui(input, |ui| screen.ui(ui, &mut shared));
+            ctx.tessellate(out.shapes, out.pixels_per_point).len()
+        };
+        frame(Vec::new());
+        frame(vec![egui::Event::Key {
+            key: egui::Key::Space,
+            physical_key: None,
+            pressed: true,
+            repeat: false,
+            modifiers: egui::Modifiers::NONE,
+        }]);
+        for _ in 0..900 {
+            frame(Vec::new());
+        }
+        group.bench_function(sim.id, |b| b.iter(|| black_box(frame(Vec::new()))));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, system, state_machine, frame, sim_frames);
 criterion_main!(benches);

@@ -313,10 +313,21 @@ impl<B: SimBody> SimPage<B> {
                 .steps_done
                 .contains(&crate::sim::SimProgress::step_key(info.id, &s.id))
         };
-        egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.set_width(ui.available_width());
+        let done_count = steps.iter().filter(|s| done(s)).count();
+        // Open by default where the visuals still show below it; in a small window the
+        // visuals come first and the steps are one click away.
+        let roomy = ui.ctx().content_rect().height() >= 760.0;
+        egui::CollapsingHeader::new(
+            egui::RichText::new(format!(
+                "Predict, then play ({done_count} of {} done)",
+                steps.len()
+            ))
+            .strong(),
+        )
+        .id_salt(("guided", info.id))
+        .default_open(roomy)
+        .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
-                ui.label(egui::RichText::new("Predict, then play").strong());
                 for (i, s) in steps.iter().enumerate() {
                     let mark = if done(s) { " ✓" } else { "" };
                     if ui
