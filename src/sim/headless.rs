@@ -28,11 +28,14 @@ pub const MAX_UNTIL_SECS_CHECKOUT: f64 = 86_400.0;
 /// Largest seed (the seed field on the pages takes the same range).
 pub const MAX_SEED: u64 = u32::MAX as u64;
 
-/// What a run recorded: series of `[t, value]` points (t in seconds, minutes for the
-/// checkout; a value of `None` is a bucket without data) and end-of-run counters.
+/// A recorded series: `(t, value)` points, t in seconds (minutes for the checkout); a
+/// value of `None` is a bucket without data.
+pub type Points = Vec<(f64, Option<f64>)>;
+
+/// What a run recorded: named series and end-of-run counters.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
-    pub series: Vec<(String, Vec<(f64, Option<f64>)>)>,
+    pub series: Vec<(String, Points)>,
     pub counters: Vec<(String, f64)>,
 }
 

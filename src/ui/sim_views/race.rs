@@ -172,7 +172,11 @@ impl SimBody for RaceView {
         ui.add_space(theme::SPACE_XS);
         self.moves_ui(ui);
         ui.add_space(theme::SPACE_S);
-        self.timeline_ui(ui);
+        // Wider than the page once the run outgrows it: scroll sideways, newest in view.
+        egui::ScrollArea::horizontal()
+            .id_salt("race-timeline")
+            .stick_to_right(true)
+            .show(ui, |ui| self.timeline_ui(ui));
         self.outcome_ui(ui);
         ui.add_space(theme::SPACE_M);
         self.refresh_table();

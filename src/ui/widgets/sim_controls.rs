@@ -37,8 +37,6 @@ impl Default for SimControls {
 
 pub const MIN_SPEED: f64 = 0.1;
 pub const MAX_SPEED: f64 = 100.0;
-/// Largest seed the seed field accepts (documented with the CLI's `--seed`).
-pub const MAX_SEED: u64 = u32::MAX as u64;
 
 impl SimControls {
     /// Draws the row (one line, never wrapping, so Play never moves) and returns the
@@ -96,7 +94,7 @@ impl SimControls {
             let seed = ui
                 .add(
                     egui::DragValue::new(&mut self.seed)
-                        .range(0..=MAX_SEED)
+                        .range(0..=crate::sim::headless::MAX_SEED)
                         .speed(1.0),
                 )
                 .labelled_by(label.id)

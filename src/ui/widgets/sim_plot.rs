@@ -289,13 +289,13 @@ impl<'a> TimeChart<'a> {
                     );
                 }
             }
-            plot.vline(VLine::new("now", axis.now).color(ui_weak(dark)).width(1.0));
+            plot.vline(
+                VLine::new("now", axis.now)
+                    .color(Semantic::Neutral.color(dark))
+                    .width(1.0),
+            );
         });
     }
-}
-
-fn ui_weak(dark: bool) -> egui::Color32 {
-    Semantic::Neutral.color(dark)
 }
 
 /// A plot with the shared look and no interaction: fixed height, the common y-axis width
