@@ -146,12 +146,16 @@ fn sim_frames(c: &mut Criterion) {
     let (store, quarantined) = Store::open(dir.path()).expect("store");
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let content = ContentSource::Embedded;
+    let library = resilience_workbook::content::load_library(&content);
     let mut shared = Shared {
-        library: resilience_workbook::content::load_library(&content),
+        deck: resilience_workbook::srs::load_decks(&content, &library),
+        catalog: resilience_workbook::runner::load_catalog(&content, None),
+        library,
         content,
         store,
         runtime: runtime.handle().clone(),
         nav: None,
+        back_to: None,
         save_error: None,
         quarantined,
     };

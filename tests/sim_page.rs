@@ -4,7 +4,7 @@
 
 mod common;
 
-use egui_kittest::kittest::{Queryable, by};
+use egui_kittest::kittest::Queryable;
 use resilience_workbook::store::Store;
 
 /// Each simulation's title and its clock after one Step.
@@ -36,7 +36,7 @@ fn every_simulation_steps_on_the_same_page_at_both_sizes() {
             h.run_steps(2);
             h.get_by_label(clock);
             h.get_by_label("Timeline");
-            h.get_by(by().label_contains("Predict, then play"));
+            h.get_by_label_contains("Predict, then play");
         }
         let (store, _) = Store::open(dir.path()).unwrap();
         assert_eq!(

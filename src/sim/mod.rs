@@ -25,15 +25,5 @@ pub use progress::SimProgress;
 /// The title of a simulation, as the list and the links show it; the id itself when the
 /// id is unknown (a link checked by `workbook validate` never is).
 pub fn title(id: &str) -> &str {
-    match id {
-        "breaker" => "Circuit breaker",
-        "bulkhead" => "Bulkheads",
-        "race" => "The last ticket",
-        "idempotency" => "Idempotency keys",
-        "checkout-outage" => "Checkout during an outage",
-        "backoff" => "Retries with backoff and jitter",
-        "retry-storm" => "Retry storms",
-        "cascade" => "Cascading timeouts",
-        other => other,
-    }
+    catalog::find(id).map_or(id, |s| s.title)
 }

@@ -515,6 +515,10 @@ impl<B: SimBody> Page for SimPage<B> {
             ),
         };
         let action = self.controls.ui(ui, &step_tip);
+        if action == SimAction::Play {
+            // Playing a simulation is study: it counts for the streak and the calendar.
+            shared.record(crate::progress::ActivityKind::Simulation);
+        }
         let dt = f64::from(ui.input(|i| i.stable_dt));
         self.apply(action, dt);
         self.strip_ui(ui, info);
