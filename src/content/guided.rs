@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::problem::locate;
+use super::problem::{line_col, locate};
 use super::{ContentSource, Library, Problem};
 use crate::sim::{catalog, headless};
 
@@ -161,6 +161,16 @@ fn load_file(
         let (line, column) = locate(text, needle);
         Problem::new(path, line, column, message)
     };
+    // A problem inside a step: the first `needle` after the step's id, so a counter
+    // named in several steps is reported in the step that is wrong.
+    let in_step = |id: &str, needle: &str, message: String| {
+        let from = text.find(&format!("\"{id}\"")).unwrap_or(0);
+        let (line, column) = match text[from..].find(needle) {
+            Some(i) => line_col(text, from + i),
+            None => locate(text, needle),
+        };
+        Problem::new(path, line, column, message)
+    };
     if !STEPS.contains(&file.steps.len()) {
         problems.push(at(
             "steps",
@@ -179,7 +189,8 @@ fn load_file(
             problems.push(at(&here, format!("step id `{}` is used twice", step.id)));
         }
         if sim.preset(&step.preset).is_none() {
-            problems.push(at(
+            problems.push(in_step(
+                &step.id,
                 &format!("\"{}\"", step.preset),
                 format!(
                     "`{}` has no preset `{}`; its presets: {}",
@@ -221,7 +232,8 @@ fn load_file(
             match choice.holds(&report) {
                 Some(true) => holding.push(i + 1),
                 Some(false) => {}
-                None => problems.push(at(
+                None => problems.push(in_step(
+                    &step.id,
                     &format!("\"{}\"", choice.counter),
                     format!(
                         "`{}` has no counter `{}`; `workbook sim {} --preset {}` lists them",
