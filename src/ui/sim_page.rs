@@ -171,7 +171,9 @@ pub fn fault_group(ui: &mut egui::Ui, group: &str, buttons: &[FaultButton<'_>]) 
             .map(|b| width(b.label, egui::TextStyle::Button) + padding + spacing)
             .sum::<f32>()
         + 3.0 * spacing;
-    if ui.available_size_before_wrap().x < needed {
+    // A tenth more than the text needs: selectable buttons pad a little more than the
+    // estimate, and a group that just fits is better on the next line than split.
+    if ui.available_size_before_wrap().x < needed * 1.1 {
         ui.end_row();
     } else {
         ui.separator();
