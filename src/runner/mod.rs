@@ -6,6 +6,9 @@ pub mod compile;
 pub mod exercise;
 pub mod libtest;
 pub mod report;
+pub mod sandbox;
+pub mod screen;
+pub mod tokens;
 pub mod toolchain;
 pub mod watchdog;
 pub mod workspace;
@@ -128,6 +131,7 @@ mod tests {
             points: 10,
             elapsed_ms: 0,
             cached: false,
+            sandbox: String::new(),
         }
     }
 
