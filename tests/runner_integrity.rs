@@ -171,3 +171,104 @@ fn the_test_binary_cannot_read_the_hidden_tests_or_write_the_data_dir() {
         "(version: 1)"
     );
 }
+
+fn exercise(id: &str) -> Exercise {
+    exercises()
+        .into_iter()
+        .find(|e| e.id == id)
+        .expect("the exercise exists")
+}
+
+#[test]
+fn a_compiler_stopped_by_the_memory_limit_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let runner = runner(dir.path()).with_compile_memory(32 << 20);
+    let ex = exercise("validated-amount");
+    let report = check(&runner, &ex, &ex.solution);
+    assert_eq!(report.verdict, Verdict::DidNotCompile);
+    assert!(
+        report.summary.contains("memory limit (32 MiB)"),
+        "{}",
+        report.summary
+    );
+    assert!(
+        !report.summary.contains("hidden tests:"),
+        "{}",
+        report.summary
+    );
+}
+
+/// Two processes (two runners, two nonces) checking the same exercise at once each
+/// get their own correct result, though they share the build folder.
+#[test]
+fn two_runners_checking_one_exercise_at_once_both_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let ex = exercise("last-ticket");
+    let reports: Vec<Report> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..3)
+            .map(|_| s.spawn(|| check(&runner(dir.path()), &ex, &ex.solution)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for report in reports {
+        assert_eq!(report.verdict, Verdict::Passed, "{report:#?}");
+    }
+}
+
+/// Processes whose executable lies under `dir`.
+fn processes_under(dir: &Path) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+            let exe = std::fs::read_link(e.path().join("exe")).ok()?;
+            exe.starts_with(dir).then_some(pid)
+        })
+        .collect()
+}
+
+/// SIGKILL of `workbook check` while a test hangs: the test binary dies with it, and
+/// the next check removes the run folder it left.
+#[test]
+fn killing_workbook_check_never_leaves_the_test_binary_running() {
+    let data = tempfile::tempdir().unwrap();
+    let ex = exercise("validated-amount");
+    let file = data.path().join("hang.rs");
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n#[cfg(test)]\nmod wb_hang {{\n#[test]\nfn hangs() {{ loop {{ std::hint::spin_loop() }} }}\n}}\n",
+            ex.solution
+        ),
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_workbook"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["check", &ex.id, "--file"])
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let runs = data.path().join("cache").join("runner").join("runs");
+    let started = std::time::Instant::now();
+    while processes_under(&runs).is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the test binary never started"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(processes_under(&runs), Vec::<u32>::new());
+    assert_eq!(std::fs::read_dir(&runs).unwrap().count(), 1, "left behind");
+
+    let runner = runner(&data.path().join("cache").join("runner"));
+    let report = check(&runner, &ex, &ex.solution);
+    assert_eq!(report.verdict, Verdict::Passed);
+    assert_eq!(std::fs::read_dir(&runs).unwrap().count(), 0, "swept");
+}

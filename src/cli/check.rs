@@ -43,6 +43,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<u8> {
     for problem in &catalog.problems {
         eprintln!("warning: {problem}");
     }
+    if args.solutions && !args.all {
+        anyhow::bail!(
+            "--solutions works only with --all (it checks every exercise's solution and starter)"
+        );
+    }
     let data_dir = global.data_dir()?;
     let runner = Runner::new(workspace::cache_dir(&data_dir));
     if args.all {
@@ -161,6 +166,9 @@ fn print_report(exercise: &Exercise, report: &Report) {
     }
     if !report.stray_output.trim().is_empty() {
         println!("output:\n{}", report.stray_output.trim_end());
+    }
+    if !report.sandbox.is_empty() {
+        println!("the tests ran {}", report.sandbox);
     }
     let cached = if report.cached { ", cached" } else { "" };
     println!(

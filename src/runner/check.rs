@@ -33,7 +33,7 @@ pub enum Phase {
 pub enum CheckError {
     #[error(transparent)]
     Toolchain(#[from] ToolchainError),
-    #[error("{what}: {source}")]
+    #[error("{what}")]
     Io {
         what: String,
         #[source]
@@ -297,6 +297,8 @@ impl Runner {
         )
         .await
         .map_err(io("cannot run the test binary"))?;
+        let mut run = run;
+        run.stderr = without_line(&run.stderr, LOGFILE_WARNING);
         let names = Names {
             hidden_prefix: &prefix,
         };
@@ -638,6 +640,17 @@ async fn lock_folder(dir: &Path) -> Result<std::fs::File, CheckError> {
                 return Err(io(format!("cannot lock {}", path.display()))(e));
             }
         }
+    }
+}
+
+/// What libtest prints on stderr for `--logfile`, which it still supports.
+const LOGFILE_WARNING: &[u8] = b"warning: `--logfile` is deprecated\n";
+
+/// `bytes` without the first occurrence of `line`.
+fn without_line(bytes: &[u8], line: &[u8]) -> Vec<u8> {
+    match bytes.windows(line.len()).position(|w| w == line) {
+        Some(at) => [&bytes[..at], &bytes[at + line.len()..]].concat(),
+        None => bytes.to_vec(),
     }
 }
 

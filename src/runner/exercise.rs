@@ -164,6 +164,20 @@ pub fn load_exercise(
             "tests.rs holds no `#[test]` function, so nothing could be graded",
         ));
     }
+    if let [starter, tests, solution] = texts.as_slice() {
+        for (name, text) in [("starter.rs", starter), ("solution.rs", solution)] {
+            problems.extend(
+                super::screen::learner_file(text)
+                    .into_iter()
+                    .map(|r| Problem::new(format!("{base}/{name}"), r.line, r.column, r.message)),
+            );
+        }
+        problems.extend(
+            super::screen::unqualified_macros(tests)
+                .into_iter()
+                .map(|r| Problem::new(format!("{base}/tests.rs"), r.line, r.column, r.message)),
+        );
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -217,6 +231,40 @@ mod tests {
         let ex = catalog.get("demo").unwrap();
         assert_eq!(ex.hints.len(), 3);
         assert_eq!(ex.difficulty, Difficulty::Easy);
+    }
+
+    #[test]
+    fn unqualified_assertions_and_refused_starters_are_located() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "demo",
+            GOOD,
+            &[
+                (
+                    "starter.rs",
+                    "pub fn f() {}\nfn g() { std::process::exit(0) }",
+                ),
+                (
+                    "tests.rs",
+                    "use super::*;\n#[test]\nfn t() { assert_eq!(f(), ()) }",
+                ),
+                ("solution.rs", "pub fn f() {}"),
+            ],
+        );
+        let catalog = load_catalog(&ContentSource::Disk(dir.path().into()), None);
+        let text: Vec<String> = catalog.problems.iter().map(|p| p.to_string()).collect();
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with("exercises/demo/starter.rs:2:15: line 2: `process`")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(
+                |t| t.starts_with("exercises/demo/tests.rs:3:10: line 3: `assert_eq!` must be")
+            ),
+            "{text:?}"
+        );
     }
 
     #[test]

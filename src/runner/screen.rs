@@ -210,7 +210,7 @@ pub fn learner_file(source: &str) -> Vec<Refusal> {
                     ),
                 ));
             }
-        } else if (ITEM_KEYWORDS.contains(&word) || word == "as")
+        } else if (ITEM_KEYWORDS.contains(&word) || (word == "as" && in_use))
             && !prev.is_some_and(|p| p.is_punct("*"))
             && let Some(name) = next.filter(|n| n.kind == Kind::Ident)
             && STD_NAMES.contains(&name.text)
@@ -436,6 +436,7 @@ pub fn f(env: u32, os: &str) -> u32 { if !true { 1 } else { env } }
         assert_eq!(lines("pub struct Duration;"), [1]);
         assert_eq!(lines("use crate::mine as Some;"), [1]);
         assert_eq!(lines("impl Ord for S {}"), [1]);
+        assert!(lines("fn f(x: u8) -> usize { x as usize }").is_empty());
     }
 
     #[test]
