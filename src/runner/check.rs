@@ -184,6 +184,7 @@ impl Runner {
             .map_err(io(format!("cannot write {}", files.combined.display())))?;
         let _ = std::fs::remove_file(&files.binary);
         let incremental = self.cache_dir.join("incremental").join(&exercise.id);
+        remove_unfinished_sessions(&incremental);
         let compile_job = Job {
             program: toolchain.rustc.clone(),
             args: compile::rustc_args(&files, &compile::crate_name(&exercise.id), &incremental),
@@ -643,6 +644,28 @@ async fn lock_folder(dir: &Path) -> Result<std::fs::File, CheckError> {
     }
 }
 
+/// Removes incremental sessions a killed compiler left unfinished (`s-...-working`,
+/// which can hold hundreds of MiB). Called with the exercise's folder lock held, so no
+/// compiler of this exercise is running.
+fn remove_unfinished_sessions(incremental: &Path) {
+    let Ok(crates) = std::fs::read_dir(incremental) else {
+        return;
+    };
+    for krate in crates.filter_map(Result::ok) {
+        let Ok(sessions) = std::fs::read_dir(krate.path()) else {
+            continue;
+        };
+        for session in sessions.filter_map(Result::ok) {
+            let name = session.file_name();
+            if name.to_string_lossy().ends_with("-working")
+                && std::fs::remove_dir_all(session.path()).is_ok()
+            {
+                tracing::info!(session = %name.to_string_lossy(), "unfinished incremental session removed");
+            }
+        }
+    }
+}
+
 /// What libtest prints on stderr for `--logfile`, which it still supports.
 const LOGFILE_WARNING: &[u8] = b"warning: `--logfile` is deprecated\n";
 
@@ -716,7 +739,7 @@ fn sweep_run_dirs(runs: &Path) {
             .to_str()
             .and_then(|n| n.split('-').next())
             .and_then(|pid| pid.parse::<libc::pid_t>().ok());
-        if owner.is_some_and(|pid| !process_alive(pid))
+        if owner.is_some_and(|pid| !crate::store::process_alive(pid))
             && std::fs::remove_dir_all(entry.path()).is_ok()
         {
             removed += 1;
@@ -725,15 +748,6 @@ fn sweep_run_dirs(runs: &Path) {
     if removed > 0 {
         tracing::info!(removed, "stale run folders of killed checks removed");
     }
-}
-
-fn process_alive(pid: libc::pid_t) -> bool {
-    if pid <= 0 {
-        return false;
-    }
-    // SAFETY: kill with signal 0 only checks whether the process exists.
-    let found = unsafe { libc::kill(pid, 0) } == 0;
-    found || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 #[cfg(test)]
