@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::content::problem::locate;
+use crate::content::source::ReadError;
 use crate::content::{ContentSource, Library, Problem};
 
 /// How hard an exercise is, shown in the list.
@@ -93,11 +94,20 @@ pub fn load_exercise(
 ) -> Result<Exercise, Vec<Problem>> {
     let base = format!("exercises/{folder}");
     let meta_path = format!("{base}/exercise.ron");
-    let Some(text) = source.read_to_string(&meta_path) else {
-        return Err(vec![Problem::whole_file(
-            &meta_path,
-            "missing exercise.ron (every folder in exercises/ is an exercise)",
-        )]);
+    let text = match source.read_text(&meta_path) {
+        Ok(text) => text,
+        Err(ReadError::Missing) => {
+            return Err(vec![Problem::whole_file(
+                &meta_path,
+                "missing exercise.ron (every folder in exercises/ is an exercise)",
+            )]);
+        }
+        Err(e) => {
+            return Err(vec![Problem::whole_file(
+                &meta_path,
+                format!("exercise.ron: {e}"),
+            )]);
+        }
     };
     let meta: ExerciseFile =
         ron::from_str(&text).map_err(|e| vec![Problem::from_ron(&meta_path, &text, &e)])?;
@@ -145,15 +155,16 @@ pub fn load_exercise(
     let mut texts = Vec::with_capacity(FILES.len());
     for name in FILES {
         let path = format!("{base}/{name}");
-        match source.read_to_string(&path) {
-            Some(body) if body.trim().is_empty() => {
+        match source.read_text(&path) {
+            Ok(body) if body.trim().is_empty() => {
                 problems.push(Problem::whole_file(&path, format!("{name} is empty")));
             }
-            Some(body) => texts.push(body),
-            None => problems.push(Problem::whole_file(
+            Ok(body) => texts.push(body),
+            Err(ReadError::Missing) => problems.push(Problem::whole_file(
                 &path,
                 format!("missing {name} (an exercise needs {})", FILES.join(", ")),
             )),
+            Err(e) => problems.push(Problem::whole_file(&path, format!("{name}: {e}"))),
         }
     }
     if let Some(tests) = texts.get(1)
