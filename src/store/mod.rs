@@ -265,6 +265,12 @@ fn lock(dir: &Path) -> Result<File> {
     Ok(file)
 }
 
+/// Parses a progress file's text as a load would (settings sanitised); the error is the
+/// reason a load would give for quarantining it. For tools and the fuzz tests.
+pub fn parse_text(text: &str) -> Result<Progress, String> {
+    parse(text).map(|p| p.progress)
+}
+
 fn parse(text: &str) -> Result<Parsed, String> {
     let envelope: Envelope = ron::from_str(text)
         .map_err(|e| quote(&format!("line {}: {}", e.span.start.line, e.code)))?;
