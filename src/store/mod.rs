@@ -591,7 +591,8 @@ mod tests {
     /// FIFO or a link to `/dev/zero` neither hangs nor fills memory.
     #[test]
     fn what_is_not_a_progress_file_is_moved_aside_without_hanging() {
-        let cases: [(&str, fn(&Path)); 4] = [
+        type Make = fn(&Path);
+        let cases: [(&str, Make); 4] = [
             ("not UTF-8", |p| {
                 fs::write(p, b"(version: 1, \xff\xfe)").unwrap()
             }),
