@@ -44,11 +44,11 @@ while [ "$round" -lt "$ROUNDS" ]; do
     fi
   done
   for i in "${!pids[@]}"; do
-    wait "${pids[$i]}"; status=$?
+    wait "${pids[$i]}" 2>/dev/null; status=$?
     if [ "$status" -eq 137 ]; then kills=$((kills + 1)); fi
     if [ "$status" -eq 0 ]; then acked=$((acked + 1)); passed_ok[${ids[$i]}]=1; fi
   done
-  wait
+  wait 2>/dev/null
   sleep 0.2
   n=$(binaries_under "$DATA" | wc -l)
   leftover=$((leftover + n))
@@ -67,5 +67,8 @@ for id in "${!passed_ok[@]}"; do
 done
 echo "rounds=$ROUNDS parallel=$PAR sigkills=$kills acknowledged_passes=$acked lost_passes=$lost"
 echo "unreadable_progress_files=$corrupt stale_temp_files=$tmp stale_run_folders=$runs surviving_test_binaries=$leftover"
-echo "data dir kept for inspection: $DATA"
-[ "$lost" -eq 0 ] && [ "$corrupt" -eq 0 ] && [ "$tmp" -eq 0 ] && [ "$runs" -eq 0 ] && [ "$leftover" -eq 0 ]
+if [ "$lost" -eq 0 ] && [ "$corrupt" -eq 0 ] && [ "$tmp" -eq 0 ] && [ "$runs" -eq 0 ] && [ "$leftover" -eq 0 ]; then
+  rm -rf "$DATA"; echo "ok"
+else
+  echo "FAILED; data dir kept for inspection: $DATA"; exit 1
+fi

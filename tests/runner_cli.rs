@@ -159,3 +159,18 @@ fn a_check_says_whether_the_tests_ran_sandboxed() {
     let (_, stdout, _) = workbook(data.path(), &["check", "validated-amount"]);
     assert!(stdout.contains("sandbox"), "{stdout}");
 }
+
+#[test]
+fn an_io_error_is_printed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    // The data dir is a file: the runner cannot create its cache in it.
+    let data = dir.path().join("not-a-dir");
+    std::fs::write(&data, "x").unwrap();
+    let (code, _, stderr) = workbook(&data, &["check", "validated-amount"]);
+    assert_eq!(code, 2, "{stderr}");
+    let error = stderr
+        .lines()
+        .find(|l| l.starts_with("error:"))
+        .unwrap_or_default();
+    assert_eq!(error.matches("Not a directory").count(), 1, "{stderr}");
+}

@@ -152,7 +152,12 @@ pub fn learner_file(source: &str) -> Vec<Refusal> {
     let toks = tokenize(source);
     let mut out = Vec::new();
     let mut in_use = false;
+    // Tokens before this index were read as part of an attribute.
+    let mut skip_to = 0;
     for (i, t) in toks.iter().enumerate() {
+        if i < skip_to {
+            continue;
+        }
         let prev = i.checked_sub(1).and_then(|p| toks.get(p));
         let next = toks.get(i + 1);
         if t.is_ident("use") {
@@ -162,7 +167,7 @@ pub fn learner_file(source: &str) -> Vec<Refusal> {
         }
         if t.kind != Kind::Ident {
             if t.is_punct("#") {
-                attribute(&toks, i, &mut out);
+                skip_to = attribute(&toks, i, &mut out);
             }
             continue;
         }
@@ -240,22 +245,33 @@ fn refusal(t: &Token<'_>, why: &str) -> Refusal {
 /// Checks the attribute starting at `toks[hash]` (`#[...]` or `#![...]`) for names in
 /// [`ATTRIBUTES`], including inside `cfg_attr(...)`; `cfg` is allowed as an outer
 /// attribute (`#[cfg(test)]`) but not on the whole crate, where it could compile the
-/// hidden tests away.
-fn attribute(toks: &[Token<'_>], hash: usize, out: &mut Vec<Refusal>) {
+/// hidden tests away. Returns the index after the attribute, so each token is read once.
+fn attribute(toks: &[Token<'_>], hash: usize, out: &mut Vec<Refusal>) -> usize {
     let inner = toks.get(hash + 1).is_some_and(|t| t.is_punct("!"));
     let open = hash + if inner { 2 } else { 1 };
     if !toks.get(open).is_some_and(|t| t.is_punct("[")) {
-        return;
+        return hash + 1;
     }
     let mut depth = 0usize;
-    for t in &toks[open..] {
+    for (i, t) in toks.iter().enumerate().skip(open) {
         if t.is_punct("[") || t.is_punct("(") {
             depth += 1;
         } else if t.is_punct("]") || t.is_punct(")") {
             depth = depth.saturating_sub(1);
             if depth == 0 {
-                return;
+                return i + 1;
             }
+        } else if t.kind == Kind::Ident
+            && MACROS.contains(&t.text)
+            && toks.get(i + 1).is_some_and(|n| n.is_punct("!"))
+        {
+            out.push(refusal(
+                t,
+                &format!(
+                    "`{}!` reads files or the environment at compile time",
+                    t.text
+                ),
+            ));
         } else if t.kind == Kind::Ident
             && ATTRIBUTES.contains(&t.text)
             && (inner || t.text != "cfg")
@@ -270,10 +286,12 @@ fn attribute(toks: &[Token<'_>], hash: usize, out: &mut Vec<Refusal>) {
             ));
         }
     }
+    toks.len()
 }
 
 /// The last segment of the trait in `impl<..> Trait<..> for Type`, if `toks[at]` starts
-/// such an impl (an inherent `impl Type { .. }` has none).
+/// such an impl (an inherent `impl Type { .. }` has none). The header ends at the first
+/// `{` or `;` (or another `impl`), so headers never overlap and the scan stays linear.
 fn implemented_trait<'t, 'a>(toks: &'t [Token<'a>], at: usize) -> Option<&'t Token<'a>> {
     let mut i = at + 1;
     if toks.get(i)?.is_punct("<") {
@@ -285,7 +303,7 @@ fn implemented_trait<'t, 'a>(toks: &'t [Token<'a>], at: usize) -> Option<&'t Tok
         match t.text {
             "<" => depth += 1,
             ">" => depth = depth.saturating_sub(1),
-            "{" | ";" => return None,
+            "{" | ";" | "impl" => return None,
             "for" if depth == 0 => return last,
             _ if depth == 0 && t.kind == Kind::Ident => last = Some(t),
             _ => {}
@@ -300,6 +318,8 @@ fn skip_generics(toks: &[Token<'_>], open: usize) -> Option<usize> {
     for (i, t) in toks.iter().enumerate().skip(open) {
         if t.is_punct("<") {
             depth += 1;
+        } else if t.is_punct("{") || t.is_punct(";") || t.is_ident("impl") {
+            return None;
         } else if t.is_punct(">") {
             depth -= 1;
             if depth == 0 {
@@ -419,6 +439,10 @@ pub fn f(env: u32, os: &str) -> u32 { if !true { 1 } else { env } }
         assert_eq!(lines("#![cfg(any())]"), [1]);
         assert_eq!(lines("#[path = \"../tests.rs\"] mod t;"), [1]);
         assert_eq!(
+            lines("#[doc = include_str!(\"../tests.rs\")]\nfn f() {}"),
+            [1]
+        );
+        assert_eq!(
             lines("fn f() { let x = std::panic::catch_unwind(|| 1); }"),
             [1]
         );
@@ -437,6 +461,13 @@ pub fn f(env: u32, os: &str) -> u32 { if !true { 1 } else { env } }
         assert_eq!(lines("use crate::mine as Some;"), [1]);
         assert_eq!(lines("impl Ord for S {}"), [1]);
         assert!(lines("fn f(x: u8) -> usize { x as usize }").is_empty());
+    }
+
+    #[test]
+    fn unclosed_attributes_and_impl_headers_are_read_once() {
+        let many = "#[ impl< impl PartialEq ".repeat(20_000);
+        let _ = learner_file(&many);
+        assert_eq!(lines("impl<T: Clone> PartialEq for S<T> {}"), [1]);
     }
 
     #[test]

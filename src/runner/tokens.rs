@@ -177,8 +177,9 @@ impl<'a> Lexer<'a> {
     /// `r"..."`, `r#"..."#` and so on, from the `r`.
     fn raw_string(&mut self) {
         self.bump();
+        // rustc allows at most 255; more would make the closing check quadratic.
         let mut hashes = 0;
-        while self.peek(0) == Some('#') {
+        while self.peek(0) == Some('#') && hashes < 255 {
             hashes += 1;
             self.bump();
         }
