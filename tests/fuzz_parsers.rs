@@ -172,6 +172,7 @@ fn libtest_output() {
     let mut k = 0usize;
     fuzz(
         "libtest",
+        cases(),
         &[events.as_bytes().to_vec(), log],
         &tokens,
         |bytes| {
@@ -216,6 +217,7 @@ fn lesson_packs_and_cards() {
     let mut k = 0usize;
     fuzz(
         "lessons+cards",
+        cases() / 10,
         &[ron.clone(), md.clone(), cards.clone()],
         &tokens,
         |bytes| {

@@ -435,7 +435,7 @@ fn a_429_is_an_explicit_refusal_so_even_a_plain_post_is_retried() {
         Ok("created"),
         "a 429 says the server did not take the request: repeating it cannot charge twice"
     );
-    ::core::assert_eq!(clock.sleeps(), vec![700], "and Retry-After sets the wait");
+    ::core::assert_eq!(clock.sleeps(), ::std::vec![700], "and Retry-After sets the wait");
 }
 
 #[test]
