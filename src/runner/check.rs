@@ -250,13 +250,18 @@ impl Runner {
         on_phase(Phase::Running);
         self.swept.call_once(|| sweep_run_dirs(&self.runs_dir()));
         let workdir = RunDir::create(&self.runs_dir())?;
-        // The run works on its own copy, so the build folder (hidden tests included) stays
+        // The run works on its own link to the binary, so the build folder (hidden tests included) stays
         // out of the sandbox and another process may rebuild meanwhile.
         let binary = workdir.0.join("exercise-tests");
-        std::fs::copy(&files.binary, &binary).map_err(io(format!(
-            "cannot copy the test binary to {}",
-            binary.display()
-        )))?;
+        // A hard link, not a copy: writing a copy would leave a write descriptor that a
+        // fork on another thread could inherit, and exec then fails with ETXTBSY. The
+        // compiler replaces (unlinks) its output, so the linked inode stays as built.
+        std::fs::hard_link(&files.binary, &binary)
+            .or_else(|_| std::fs::copy(&files.binary, &binary).map(|_| ()))
+            .map_err(io(format!(
+                "cannot copy the test binary to {}",
+                binary.display()
+            )))?;
         drop(_shared);
         drop(_building);
         let sandbox = Sandbox {

@@ -127,7 +127,7 @@ pub async fn run(job: &Job, limits: &Limits) -> std::io::Result<Finished> {
             Ok(())
         });
     }
-    let mut child = cmd.spawn()?;
+    let mut child = spawn_retrying(&mut cmd).await?;
     let pid = child
         .id()
         .and_then(|id| libc::pid_t::try_from(id).ok())
@@ -186,6 +186,24 @@ pub async fn run(job: &Job, limits: &Limits) -> std::io::Result<Finished> {
         stderr,
         elapsed: started.elapsed(),
     })
+}
+
+/// Spawns, retrying briefly on ETXTBSY: a program file another thread of this process
+/// still has open for writing (a fork there inherited the descriptor) cannot be
+/// executed until that descriptor closes, which happens at the other child's exec.
+async fn spawn_retrying(
+    cmd: &mut tokio::process::Command,
+) -> std::io::Result<tokio::process::Child> {
+    let mut tries = 0;
+    loop {
+        match cmd.spawn() {
+            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) && tries < 10 => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            other => return other,
+        }
+    }
 }
 
 fn ending_of(status: ExitStatus) -> Ending {
