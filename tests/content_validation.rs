@@ -83,6 +83,61 @@ fn a_missing_section_file_points_at_its_name_in_lesson_ron() {
 }
 
 #[test]
+fn a_section_symlinked_out_of_its_pack_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "secret.md", "do not read");
+    write(
+        dir.path(),
+        "lessons/p/lesson.ron",
+        &pack_ron("p", "01.md", ""),
+    );
+    std::os::unix::fs::symlink(
+        dir.path().join("secret.md"),
+        dir.path().join("lessons/p/01.md"),
+    )
+    .unwrap();
+    let lib = load_library(&ContentSource::Disk(dir.path().to_owned()));
+    assert!(lib.packs.is_empty());
+    assert!(
+        lib.problems[0].message.contains("outside its folder"),
+        "{}",
+        lib.problems[0]
+    );
+}
+
+#[test]
+fn a_section_that_is_not_utf8_is_reported_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "lessons/p/lesson.ron",
+        &pack_ron("p", "01.md", ""),
+    );
+    fs::write(dir.path().join("lessons/p/01.md"), b"## Hi\n\xc3\x28\n").unwrap();
+    let lib = load_library(&ContentSource::Disk(dir.path().to_owned()));
+    let message = &lib.problems[0].message;
+    assert!(
+        message.contains("not UTF-8") && !message.contains("missing"),
+        "{message}"
+    );
+}
+
+/// A 400 KB line of `![` (13 s before the scan was made linear) loads as prose.
+#[test]
+fn a_long_line_of_image_openers_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "lessons/p/lesson.ron",
+        &pack_ron("p", "01.md", ""),
+    );
+    let line = format!("{}](x\n", " ![".repeat(130_000));
+    write(dir.path(), "lessons/p/01.md", &format!("## Hi\n\n{line}"));
+    let lib = load_library(&ContentSource::Disk(dir.path().to_owned()));
+    assert_eq!(lib.packs.len(), 1, "{:?}", lib.problems);
+}
+
+#[test]
 fn paths_that_escape_the_pack_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "secret.md", "do not read");

@@ -45,6 +45,16 @@ fn check(source: &str) -> Report {
     check_with(&runner, source)
 }
 
+/// A check past the source screen (which refuses `std::process`), to test the defences
+/// behind it.
+fn check_unscreened(source: &str) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    let runner = Runner::new(dir.path())
+        .with_timeout(Duration::from_secs(3))
+        .without_source_screen();
+    check_with(&runner, source)
+}
+
 const EXAMPLES: &str = "
 #[cfg(test)]
 mod examples {
@@ -135,8 +145,9 @@ fn an_endless_loop_is_stopped_by_the_timeout() {
 
 #[test]
 fn an_abort_is_a_crash_not_a_pass() {
-    let report =
-        check("pub fn add(a: i32, b: i32) -> i32 { if a == 3 { std::process::abort() } a + b }\n");
+    let report = check_unscreened(
+        "pub fn add(a: i32, b: i32) -> i32 { if a == 3 { std::process::abort() } a + b }\n",
+    );
     assert_eq!(report.verdict, Verdict::Broken);
     assert!(report.summary.contains("SIGABRT"), "{}", report.summary);
     assert!(report.tests.iter().any(|t| t.status == TestStatus::Crashed));
@@ -158,8 +169,9 @@ fn a_stack_overflow_is_a_crash_with_the_message_shown() {
 
 #[test]
 fn exiting_early_with_status_zero_is_not_a_pass() {
-    let report =
-        check("pub fn add(a: i32, b: i32) -> i32 { if a == 0 { std::process::exit(0) } a + b }\n");
+    let report = check_unscreened(
+        "pub fn add(a: i32, b: i32) -> i32 { if a == 0 { std::process::exit(0) } a + b }\n",
+    );
     assert_eq!(report.verdict, Verdict::Broken);
     assert!(
         report.summary.contains("process::exit"),
@@ -188,7 +200,7 @@ pub fn add(a: i32, b: i32) -> i32 {
     a - b
 }
 "#;
-    let report = check(forger);
+    let report = check_unscreened(forger);
     assert_ne!(report.verdict, Verdict::Passed, "{report:#?}");
     assert!(report.stray_output.contains("name no real test"));
     assert!(report.score < 10);

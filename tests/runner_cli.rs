@@ -105,3 +105,72 @@ fn checks_are_recorded_in_progress_and_a_repeat_is_not_a_new_attempt() {
     assert_eq!((record.checks, record.failed_checks), (2, 1));
     assert_eq!(record.best_score, 10);
 }
+
+/// A copy of the repository's content with one exercise's hidden tests broken.
+fn content_with_broken_tests(root: &std::path::Path) {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let copy = |from: &std::path::Path, to: &std::path::Path| {
+        let status = Command::new("cp")
+            .arg("-r")
+            .arg(from)
+            .arg(to)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    copy(&repo.join("lessons"), &root.join("lessons"));
+    copy(&repo.join("exercises"), &root.join("exercises"));
+    let tests = root.join("exercises/validated-amount/tests.rs");
+    let text = std::fs::read_to_string(&tests).unwrap();
+    std::fs::write(
+        &tests,
+        format!("{text}\n#[test]\nfn broken() {{ let x: u32 = \"no\"; }}\n"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn validate_builds_every_solution_with_its_hidden_tests() {
+    let data = tempfile::tempdir().unwrap();
+    let content = tempfile::tempdir().unwrap();
+    content_with_broken_tests(content.path());
+    let root = content.path().to_str().unwrap();
+    let (code, stdout, stderr) = workbook(data.path(), &["--content", root, "validate"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("exercises/validated-amount/tests.rs:")
+            && stdout.contains("the solution does not pass its hidden tests"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 1, "only the broken one: {stdout}");
+}
+
+#[test]
+fn solutions_without_all_is_a_usage_error() {
+    let data = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = workbook(data.path(), &["check", "validated-amount", "--solutions"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--all"), "{stderr}");
+}
+
+#[test]
+fn a_check_says_whether_the_tests_ran_sandboxed() {
+    let data = tempfile::tempdir().unwrap();
+    let (_, stdout, _) = workbook(data.path(), &["check", "validated-amount"]);
+    assert!(stdout.contains("sandbox"), "{stdout}");
+}
+
+#[test]
+fn an_io_error_is_printed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    // The data dir is a file: the runner cannot create its cache in it.
+    let data = dir.path().join("not-a-dir");
+    std::fs::write(&data, "x").unwrap();
+    let (code, _, stderr) = workbook(&data, &["check", "validated-amount"]);
+    assert_eq!(code, 2, "{stderr}");
+    let error = stderr
+        .lines()
+        .find(|l| l.starts_with("error:"))
+        .unwrap_or_default();
+    assert_eq!(error.matches("Not a directory").count(), 1, "{stderr}");
+}

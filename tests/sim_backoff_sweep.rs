@@ -126,3 +126,21 @@ fn the_command_prints_csv_and_refuses_bad_input() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--runs"));
 }
+
+#[test]
+fn sweeps_too_large_to_finish_are_refused_with_exit_2() {
+    for args in [
+        ["--clients", "16777216", "--runs", "1"],
+        ["--clients", "100", "--runs", "4294967295"],
+        ["--clients", "5000,5000", "--runs", "100"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_workbook"))
+            .args(["sim", "backoff"])
+            .args(args)
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("limit"), "{args:?}: {err}");
+    }
+}

@@ -38,7 +38,7 @@ fn calls(trace: &[TraceLine]) -> Vec<CallLine> {
 
 #[test]
 fn card_below_minimum_stays_closed_with_no_rate() {
-    let c = calls(&run_scenario(&scenario("breaker-below-minimum")));
+    let c = calls(&run_scenario(&scenario("breaker-below-minimum")).unwrap());
     assert_eq!(c.len(), 4);
     assert!(
         c.iter()
@@ -48,14 +48,14 @@ fn card_below_minimum_stays_closed_with_no_rate() {
 
 #[test]
 fn card_exact_threshold_trips_on_the_sixth_call() {
-    let c = calls(&run_scenario(&scenario("breaker-exact-threshold")));
+    let c = calls(&run_scenario(&scenario("breaker-exact-threshold")).unwrap());
     assert_eq!(c[4], (true, State::Closed, Some((40.0, 0.0))));
     assert_eq!(c[5], (true, State::Open, Some((50.0, 0.0))));
 }
 
 #[test]
 fn card_already_open_rejects_the_sixth_call() {
-    let c = calls(&run_scenario(&scenario("breaker-already-open")));
+    let c = calls(&run_scenario(&scenario("breaker-already-open")).unwrap());
     assert_eq!(c[4], (true, State::Open, Some((60.0, 0.0))));
     assert_eq!(
         c[5],
@@ -66,19 +66,19 @@ fn card_already_open_rejects_the_sixth_call() {
 
 #[test]
 fn card_window_slides_leaves_one_failure_in_four() {
-    let c = calls(&run_scenario(&scenario("breaker-window-slides")));
+    let c = calls(&run_scenario(&scenario("breaker-window-slides")).unwrap());
     assert_eq!(c.last(), Some(&(true, State::Closed, Some((25.0, 0.0)))));
 }
 
 #[test]
 fn card_slow_trip_opens_on_slow_successes() {
-    let c = calls(&run_scenario(&scenario("breaker-slow-trip")));
+    let c = calls(&run_scenario(&scenario("breaker-slow-trip")).unwrap());
     assert_eq!(c.last(), Some(&(true, State::Open, Some((0.0, 50.0)))));
 }
 
 #[test]
 fn card_half_open_verdict_closes_after_three_trials() {
-    let trace = run_scenario(&scenario("breaker-half-open-verdict"));
+    let trace = run_scenario(&scenario("breaker-half-open-verdict")).unwrap();
     let c = calls(&trace);
     let trials = &c[5..];
     assert_eq!(trials[0].1, State::HalfOpen);
@@ -280,4 +280,47 @@ fn states_set_by_hand_are_logged_and_replay_the_same_run() {
     without.advance_to(SimTime::from_secs(20.0));
     assert_eq!(without.stats().rejected_by_breaker, 0);
     assert_eq!(without.breaker().state(), State::Disabled);
+}
+
+/// Small files that once took gigabytes or never ended: each is refused with exit 2 and
+/// a message naming the limit, in well under a second.
+#[test]
+fn scenario_resource_bombs_are_refused_with_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let flapping = "(config: (window: CountBased(2), minimum_calls: 1, wait_in_open_ms: 1, \
+                    automatic_transition: true, max_wait_in_half_open_ms: 1), \
+                    calls: [(at_ms: 0, outcome: Failure, duration_ms: 1), \
+                    (at_ms: 999999999999, outcome: Success, duration_ms: 1)])";
+    for (name, text, says) in [
+        (
+            "time",
+            "(config: (window: TimeBased(200000000)), calls: [])",
+            "limit of 3600 seconds",
+        ),
+        (
+            "count",
+            "(config: (window: CountBased(4294967295)), calls: [])",
+            "limit of 100000 calls",
+        ),
+        (
+            "far",
+            "(config: (), calls: [(at_ms: 18446744073709551615, outcome: Success, duration_ms: 1)])",
+            "at most",
+        ),
+        ("flap", flapping, "trace passed the limit"),
+    ] {
+        let file = dir.path().join(format!("{name}.ron"));
+        std::fs::write(&file, text).expect("write");
+        let started = std::time::Instant::now();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_workbook"))
+            .args(["sim", "breaker", "--trace", "--scenario"])
+            .arg(&file)
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains(says), "{name}: {err}");
+        assert!(out.stdout.is_empty(), "{name}");
+        eprintln!("{name}: refused in {:?}", started.elapsed());
+    }
 }

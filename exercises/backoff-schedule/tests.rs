@@ -14,7 +14,7 @@ impl Recorder {
 
 impl RandomSource for Recorder {
     fn between(&mut self, low: u64, high: u64) -> u64 {
-        assert!(low <= high, "between({low}, {high}): low must not exceed high");
+        ::core::assert!(low <= high, "between({low}, {high}): low must not exceed high");
         self.calls.push((low, high));
         (self.pick)(low, high)
     }
@@ -47,18 +47,18 @@ impl RandomSource for XorShift {
 fn exponential_doubles_from_base_and_stops_at_the_cap() {
     let b = Backoff::new(50, 3_000, Jitter::None);
     let got: Vec<u64> = (0..8).map(|a| b.exponential_ms(a)).collect();
-    assert_eq!(got, vec![50, 100, 200, 400, 800, 1_600, 3_000, 3_000]);
+    ::core::assert_eq!(got, ::std::vec![50, 100, 200, 400, 800, 1_600, 3_000, 3_000]);
 }
 
 #[test]
 fn huge_attempts_saturate_instead_of_overflowing() {
     let b = Backoff::new(100, 60_000, Jitter::None);
     for attempt in [40, 63, 64, 65, 1_000, u32::MAX] {
-        assert_eq!(b.exponential_ms(attempt), 60_000, "attempt {attempt}");
+        ::core::assert_eq!(b.exponential_ms(attempt), 60_000, "attempt {attempt}");
     }
     let unbounded = Backoff::new(3, u64::MAX, Jitter::None);
-    assert_eq!(unbounded.exponential_ms(63), u64::MAX);
-    assert_eq!(unbounded.exponential_ms(1), 6);
+    ::core::assert_eq!(unbounded.exponential_ms(63), u64::MAX);
+    ::core::assert_eq!(unbounded.exponential_ms(1), 6);
 }
 
 #[test]
@@ -66,8 +66,8 @@ fn no_jitter_returns_the_exponential_and_draws_nothing() {
     let mut b = Backoff::new(100, 1_000, Jitter::None);
     let mut rng = Recorder::new(highest);
     let got: Vec<u64> = (0..5).map(|a| b.next_delay_ms(a, &mut rng)).collect();
-    assert_eq!(got, vec![100, 200, 400, 800, 1_000]);
-    assert!(rng.calls.is_empty());
+    ::core::assert_eq!(got, ::std::vec![100, 200, 400, 800, 1_000]);
+    ::core::assert!(rng.calls.is_empty());
 }
 
 #[test]
@@ -75,9 +75,9 @@ fn full_jitter_draws_between_zero_and_the_exponential() {
     let mut b = Backoff::new(100, 1_000, Jitter::Full);
     let mut rng = Recorder::new(lowest);
     for a in 0..5 {
-        assert_eq!(b.next_delay_ms(a, &mut rng), 0);
+        ::core::assert_eq!(b.next_delay_ms(a, &mut rng), 0);
     }
-    assert_eq!(rng.calls, vec![(0, 100), (0, 200), (0, 400), (0, 800), (0, 1_000)]);
+    ::core::assert_eq!(rng.calls, ::std::vec![(0, 100), (0, 200), (0, 400), (0, 800), (0, 1_000)]);
 }
 
 #[test]
@@ -85,21 +85,21 @@ fn equal_jitter_keeps_half_for_sure() {
     let mut b = Backoff::new(100, 1_000, Jitter::Equal);
     let mut low = Recorder::new(lowest);
     let mins: Vec<u64> = (0..5).map(|a| b.next_delay_ms(a, &mut low)).collect();
-    assert_eq!(mins, vec![50, 100, 200, 400, 500]);
-    assert_eq!(low.calls, vec![(0, 50), (0, 100), (0, 200), (0, 400), (0, 500)]);
+    ::core::assert_eq!(mins, ::std::vec![50, 100, 200, 400, 500]);
+    ::core::assert_eq!(low.calls, ::std::vec![(0, 50), (0, 100), (0, 200), (0, 400), (0, 500)]);
     let mut high = Recorder::new(highest);
     let maxes: Vec<u64> = (0..5).map(|a| b.next_delay_ms(a, &mut high)).collect();
-    assert_eq!(maxes, vec![100, 200, 400, 800, 1_000]);
+    ::core::assert_eq!(maxes, ::std::vec![100, 200, 400, 800, 1_000]);
 }
 
 #[test]
 fn equal_jitter_with_an_odd_exponential_never_exceeds_it() {
     let mut b = Backoff::new(5, 1_000, Jitter::Equal);
     let mut rng = Recorder::new(highest);
-    assert_eq!(b.next_delay_ms(0, &mut rng), 5);
-    assert_eq!(rng.calls, vec![(0, 2)]);
+    ::core::assert_eq!(b.next_delay_ms(0, &mut rng), 5);
+    ::core::assert_eq!(rng.calls, ::std::vec![(0, 2)]);
     let mut rng = Recorder::new(lowest);
-    assert_eq!(b.next_delay_ms(0, &mut rng), 3);
+    ::core::assert_eq!(b.next_delay_ms(0, &mut rng), 3);
 }
 
 #[test]
@@ -107,10 +107,10 @@ fn decorrelated_grows_from_the_previous_delay() {
     let mut b = Backoff::new(100, 10_000, Jitter::Decorrelated);
     let mut rng = Recorder::new(highest);
     let got: Vec<u64> = (0..5).map(|a| b.next_delay_ms(a, &mut rng)).collect();
-    assert_eq!(got, vec![300, 900, 2_700, 8_100, 10_000]);
-    assert_eq!(
+    ::core::assert_eq!(got, ::std::vec![300, 900, 2_700, 8_100, 10_000]);
+    ::core::assert_eq!(
         rng.calls,
-        vec![(100, 300), (100, 900), (100, 2_700), (100, 8_100), (100, 24_300)]
+        ::std::vec![(100, 300), (100, 900), (100, 2_700), (100, 8_100), (100, 24_300)]
     );
 }
 
@@ -118,8 +118,8 @@ fn decorrelated_grows_from_the_previous_delay() {
 fn decorrelated_ignores_the_attempt_number() {
     let mut b = Backoff::new(100, 10_000, Jitter::Decorrelated);
     let mut rng = Recorder::new(highest);
-    assert_eq!(b.next_delay_ms(7, &mut rng), 300);
-    assert_eq!(b.next_delay_ms(0, &mut rng), 900);
+    ::core::assert_eq!(b.next_delay_ms(7, &mut rng), 300);
+    ::core::assert_eq!(b.next_delay_ms(0, &mut rng), 900);
 }
 
 #[test]
@@ -129,9 +129,9 @@ fn decorrelated_can_shrink_and_the_range_follows() {
     b.next_delay_ms(0, &mut high);
     b.next_delay_ms(1, &mut high);
     let mut low = Recorder::new(lowest);
-    assert_eq!(b.next_delay_ms(2, &mut low), 100);
-    assert_eq!(b.next_delay_ms(3, &mut low), 100);
-    assert_eq!(low.calls, vec![(100, 2_700), (100, 300)]);
+    ::core::assert_eq!(b.next_delay_ms(2, &mut low), 100);
+    ::core::assert_eq!(b.next_delay_ms(3, &mut low), 100);
+    ::core::assert_eq!(low.calls, ::std::vec![(100, 2_700), (100, 300)]);
 }
 
 #[test]
@@ -141,7 +141,7 @@ fn reset_starts_decorrelated_over_from_base() {
     b.next_delay_ms(0, &mut rng);
     b.next_delay_ms(1, &mut rng);
     b.reset();
-    assert_eq!(b.next_delay_ms(2, &mut rng), 300);
+    ::core::assert_eq!(b.next_delay_ms(2, &mut rng), 300);
 }
 
 #[test]
@@ -151,7 +151,7 @@ fn decorrelated_does_not_overflow_near_the_top() {
     for a in 0..60 {
         b.next_delay_ms(a, &mut rng);
     }
-    assert_eq!(b.next_delay_ms(60, &mut rng), u64::MAX);
+    ::core::assert_eq!(b.next_delay_ms(60, &mut rng), u64::MAX);
 }
 
 #[test]
@@ -162,15 +162,15 @@ fn many_random_draws_stay_in_their_bounds() {
         let mut full = Backoff::new(20, 5_000, Jitter::Full);
         let mut equal = Backoff::new(20, 5_000, Jitter::Equal);
         for _ in 0..50 {
-            assert!(full.next_delay_ms(attempt, &mut rng) <= exp);
+            ::core::assert!(full.next_delay_ms(attempt, &mut rng) <= exp);
             let e = equal.next_delay_ms(attempt, &mut rng);
-            assert!(e >= exp - exp / 2 && e <= exp, "equal {e} for exp {exp}");
+            ::core::assert!(e >= exp - exp / 2 && e <= exp, "equal {e} for exp {exp}");
         }
     }
     let mut dec = Backoff::new(20, 5_000, Jitter::Decorrelated);
     for a in 0..500 {
         let d = dec.next_delay_ms(a, &mut rng);
-        assert!((20..=5_000).contains(&d), "decorrelated {d}");
+        ::core::assert!((20..=5_000).contains(&d), "decorrelated {d}");
     }
 }
 

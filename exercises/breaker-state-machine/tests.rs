@@ -40,9 +40,9 @@ fn only_failures_in_a_row_count() {
     succeed(&mut b);
     fail(&mut b);
     fail(&mut b);
-    assert_eq!(b.state(), State::Closed, "a success in between resets the count");
+    ::core::assert_eq!(b.state(), State::Closed, "a success in between resets the count");
     fail(&mut b);
-    assert_eq!(b.state(), State::Open);
+    ::core::assert_eq!(b.state(), State::Open);
 }
 
 #[test]
@@ -52,17 +52,17 @@ fn open_rejects_until_the_wait_is_over_exactly() {
         fail(&mut b);
     }
     clock.advance(OPEN_FOR - Duration::from_millis(1));
-    assert_eq!(b.state(), State::Open);
-    assert!(b.try_acquire().is_none());
+    ::core::assert_eq!(b.state(), State::Open);
+    ::core::assert!(b.try_acquire().is_none());
     clock.advance(Duration::from_millis(1));
-    assert_eq!(b.state(), State::HalfOpen, "at exactly open_for the wait is over");
-    assert!(b.try_acquire().is_some());
+    ::core::assert_eq!(b.state(), State::HalfOpen, "at exactly open_for the wait is over");
+    ::core::assert!(b.try_acquire().is_some());
 }
 
 #[test]
 fn state_reports_half_open_without_a_call() {
     let (b, _) = half_open(2);
-    assert_eq!(b.state(), State::HalfOpen);
+    ::core::assert_eq!(b.state(), State::HalfOpen);
 }
 
 #[test]
@@ -70,10 +70,10 @@ fn half_open_admits_only_the_configured_trials() {
     let (mut b, _) = half_open(2);
     let first = b.try_acquire();
     let second = b.try_acquire();
-    assert!(first.is_some() && second.is_some());
-    assert!(b.try_acquire().is_none(), "a third call while two trials are out");
-    assert!(b.try_acquire().is_none());
-    assert_eq!(b.state(), State::HalfOpen);
+    ::core::assert!(first.is_some() && second.is_some());
+    ::core::assert!(b.try_acquire().is_none(), "a third call while two trials are out");
+    ::core::assert!(b.try_acquire().is_none());
+    ::core::assert_eq!(b.state(), State::HalfOpen);
 }
 
 #[test]
@@ -83,11 +83,11 @@ fn closing_needs_every_trial_to_succeed() {
     let p2 = b.try_acquire().unwrap();
     let p3 = b.try_acquire().unwrap();
     b.on_success(p1);
-    assert_eq!(b.state(), State::HalfOpen, "one success is not enough");
+    ::core::assert_eq!(b.state(), State::HalfOpen, "one success is not enough");
     b.on_success(p2);
-    assert_eq!(b.state(), State::HalfOpen);
+    ::core::assert_eq!(b.state(), State::HalfOpen);
     b.on_success(p3);
-    assert_eq!(b.state(), State::Closed);
+    ::core::assert_eq!(b.state(), State::Closed);
 }
 
 #[test]
@@ -97,8 +97,8 @@ fn one_trial_failure_reopens_immediately() {
     let p2 = b.try_acquire().unwrap();
     b.on_success(p1);
     b.on_failure(p2);
-    assert_eq!(b.state(), State::Open);
-    assert!(b.try_acquire().is_none());
+    ::core::assert_eq!(b.state(), State::Open);
+    ::core::assert!(b.try_acquire().is_none());
 }
 
 #[test]
@@ -106,16 +106,16 @@ fn the_wait_restarts_from_the_trial_failure() {
     let (mut b, clock) = half_open(1);
     clock.advance(Duration::from_secs(7));
     fail(&mut b);
-    assert_eq!(b.state(), State::Open);
+    ::core::assert_eq!(b.state(), State::Open);
     clock.advance(OPEN_FOR - Duration::from_secs(1));
-    assert_eq!(
+    ::core::assert_eq!(
         b.state(),
         State::Open,
         "the open period counts from the trial's failure, not the first opening"
     );
-    assert!(b.try_acquire().is_none());
+    ::core::assert!(b.try_acquire().is_none());
     clock.advance(Duration::from_secs(1));
-    assert_eq!(b.state(), State::HalfOpen);
+    ::core::assert_eq!(b.state(), State::HalfOpen);
 }
 
 #[test]
@@ -125,9 +125,9 @@ fn a_new_half_open_period_grants_fresh_trials() {
     let _p2 = b.try_acquire().unwrap();
     b.on_failure(p1);
     clock.advance(OPEN_FOR);
-    assert!(b.try_acquire().is_some(), "trials from the last period do not count");
-    assert!(b.try_acquire().is_some());
-    assert!(b.try_acquire().is_none());
+    ::core::assert!(b.try_acquire().is_some(), "trials from the last period do not count");
+    ::core::assert!(b.try_acquire().is_some());
+    ::core::assert!(b.try_acquire().is_none());
 }
 
 #[test]
@@ -136,13 +136,13 @@ fn closing_starts_a_fresh_failure_count() {
     // again on the very next failure after closing.
     let (mut b, clock) = half_open(1);
     succeed(&mut b);
-    assert_eq!(b.state(), State::Closed);
+    ::core::assert_eq!(b.state(), State::Closed);
     clock.advance(Duration::from_secs(1));
     fail(&mut b);
     fail(&mut b);
-    assert_eq!(b.state(), State::Closed, "old failures must not count after closing");
+    ::core::assert_eq!(b.state(), State::Closed, "old failures must not count after closing");
     fail(&mut b);
-    assert_eq!(b.state(), State::Open);
+    ::core::assert_eq!(b.state(), State::Open);
 }
 
 #[test]
@@ -153,10 +153,10 @@ fn a_late_success_from_before_the_outage_does_not_close_it() {
         fail(&mut b);
     }
     clock.advance(OPEN_FOR);
-    assert_eq!(b.state(), State::HalfOpen);
+    ::core::assert_eq!(b.state(), State::HalfOpen);
     b.on_success(slow);
-    assert_eq!(b.state(), State::HalfOpen, "a stale success says nothing about now");
-    assert!(b.try_acquire().is_some(), "the trial slot is still free");
+    ::core::assert_eq!(b.state(), State::HalfOpen, "a stale success says nothing about now");
+    ::core::assert!(b.try_acquire().is_some(), "the trial slot is still free");
 }
 
 #[test]
@@ -164,7 +164,7 @@ fn a_late_failure_does_not_reopen_a_recovered_breaker() {
     let (mut b, clock) = half_open(1);
     let trial = b.try_acquire().unwrap();
     b.on_success(trial);
-    assert_eq!(b.state(), State::Closed);
+    ::core::assert_eq!(b.state(), State::Closed);
     let before = b.try_acquire().unwrap();
     // The breaker trips and recovers while `before` is still in flight...
     for _ in 0..3 {
@@ -172,12 +172,12 @@ fn a_late_failure_does_not_reopen_a_recovered_breaker() {
     }
     clock.advance(OPEN_FOR);
     succeed(&mut b);
-    assert_eq!(b.state(), State::Closed);
+    ::core::assert_eq!(b.state(), State::Closed);
     fail(&mut b);
     fail(&mut b);
     // ...so its failure belongs to an old epoch and must not be the third strike.
     b.on_failure(before);
-    assert_eq!(b.state(), State::Closed);
+    ::core::assert_eq!(b.state(), State::Closed);
 }
 
 #[test]
@@ -190,7 +190,7 @@ fn a_stale_failure_does_not_restart_the_open_period() {
     clock.advance(Duration::from_secs(9));
     b.on_failure(slow);
     clock.advance(Duration::from_secs(1));
-    assert_eq!(b.state(), State::HalfOpen);
+    ::core::assert_eq!(b.state(), State::HalfOpen);
 }
 
 #[test]

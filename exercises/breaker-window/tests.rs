@@ -22,11 +22,11 @@ fn breaker() -> Breaker {
 fn feed(b: &mut Breaker, now: u64, outcomes: &str) {
     for c in outcomes.chars() {
         b.try_acquire(now)
-            .unwrap_or_else(|r| panic!("call {c} at {now} was rejected: {r:?}"));
+            .unwrap_or_else(|r| ::core::panic!("call {c} at {now} was rejected: {r:?}"));
         match c {
             'F' => b.on_failure(now),
             'S' => b.on_success(now),
-            other => panic!("bad outcome {other}"),
+            other => ::core::panic!("bad outcome {other}"),
         }
     }
 }
@@ -35,7 +35,7 @@ fn feed(b: &mut Breaker, now: u64, outcomes: &str) {
 fn tripped_at(at: u64) -> Breaker {
     let mut b = breaker();
     feed(&mut b, at, "FFFFF");
-    assert_eq!(b.state(), State::Open, "setup: 5 failures of 5 should trip");
+    ::core::assert_eq!(b.state(), State::Open, "setup: 5 failures of 5 should trip");
     b
 }
 
@@ -46,15 +46,15 @@ fn config_errors_are_reported_in_order() {
         f(&mut c);
         Breaker::new(c).map(|_| ()).unwrap_err()
     };
-    assert_eq!(bad(|c| c.window_size = 0), ConfigError::ZeroWindow);
-    assert_eq!(
+    ::core::assert_eq!(bad(|c| c.window_size = 0), ConfigError::ZeroWindow);
+    ::core::assert_eq!(
         bad(|c| c.minimum_calls = 0),
         ConfigError::MinimumCallsOutOfRange {
             minimum_calls: 0,
             window_size: 10
         }
     );
-    assert_eq!(
+    ::core::assert_eq!(
         bad(|c| c.minimum_calls = 11),
         ConfigError::MinimumCallsOutOfRange {
             minimum_calls: 11,
@@ -62,19 +62,19 @@ fn config_errors_are_reported_in_order() {
         },
         "a minimum larger than the window can never be reached: the breaker could never trip"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         bad(|c| c.failure_rate_threshold = 0),
         ConfigError::ThresholdOutOfRange(0)
     );
-    assert_eq!(
+    ::core::assert_eq!(
         bad(|c| c.failure_rate_threshold = 101),
         ConfigError::ThresholdOutOfRange(101)
     );
-    assert_eq!(
+    ::core::assert_eq!(
         bad(|c| c.half_open_calls = 0),
         ConfigError::ZeroHalfOpenCalls
     );
-    assert_eq!(
+    ::core::assert_eq!(
         bad(|c| {
             c.window_size = 0;
             c.half_open_calls = 0;
@@ -90,40 +90,40 @@ fn edge_configs_are_accepted() {
     c.minimum_calls = c.window_size;
     c.failure_rate_threshold = 100;
     c.half_open_calls = 1;
-    assert!(Breaker::new(c).is_ok());
+    ::core::assert!(Breaker::new(c).is_ok());
     c.window_size = 1;
     c.minimum_calls = 1;
     c.failure_rate_threshold = 1;
-    assert!(Breaker::new(c).is_ok());
+    ::core::assert!(Breaker::new(c).is_ok());
 }
 
 #[test]
 fn a_new_breaker_is_closed_with_an_empty_window() {
     let b = breaker();
-    assert_eq!(b.state(), State::Closed);
-    assert_eq!(b.recorded_calls(), 0);
-    assert_eq!(b.failure_rate(), None);
+    ::core::assert_eq!(b.state(), State::Closed);
+    ::core::assert_eq!(b.recorded_calls(), 0);
+    ::core::assert_eq!(b.failure_rate(), None);
 }
 
 #[test]
 fn failure_rate_appears_once_the_minimum_is_reached() {
     let mut b = breaker();
     feed(&mut b, 0, "SSSF");
-    assert_eq!(b.failure_rate(), None, "4 calls < minimum of 5");
+    ::core::assert_eq!(b.failure_rate(), None, "4 calls < minimum of 5");
     feed(&mut b, 0, "S");
-    assert_eq!(b.failure_rate(), Some(20.0));
-    assert_eq!(b.recorded_calls(), 5);
-    assert_eq!(b.state(), State::Closed);
+    ::core::assert_eq!(b.failure_rate(), Some(20.0));
+    ::core::assert_eq!(b.recorded_calls(), 5);
+    ::core::assert_eq!(b.state(), State::Closed);
 }
 
 #[test]
 fn just_below_the_threshold_stays_closed_and_at_it_trips() {
     let mut b = breaker();
     feed(&mut b, 0, "SSSSSFFFF");
-    assert_eq!(b.failure_rate().map(|r| r.round()), Some(44.0));
-    assert_eq!(b.state(), State::Closed, "4 of 9 = 44% < 50%");
+    ::core::assert_eq!(b.failure_rate().map(|r| r.round()), Some(44.0));
+    ::core::assert_eq!(b.state(), State::Closed, "4 of 9 = 44% < 50%");
     feed(&mut b, 0, "F");
-    assert_eq!(
+    ::core::assert_eq!(
         b.state(),
         State::Open,
         "5 of 10 = 50%: the threshold is inclusive"
@@ -134,24 +134,24 @@ fn just_below_the_threshold_stays_closed_and_at_it_trips() {
 fn the_window_slides_and_forgets_old_outcomes() {
     let mut b = breaker();
     feed(&mut b, 0, "SSSSSSFFFF"); // window full: 4 of 10 = 40%
-    assert_eq!(b.state(), State::Closed);
-    assert_eq!(b.recorded_calls(), 10);
-    assert_eq!(b.failure_rate(), Some(40.0));
+    ::core::assert_eq!(b.state(), State::Closed);
+    ::core::assert_eq!(b.recorded_calls(), 10);
+    ::core::assert_eq!(b.failure_rate(), Some(40.0));
     feed(&mut b, 0, "SSSSSSSSSS"); // ten successes push every failure out
-    assert_eq!(
+    ::core::assert_eq!(
         b.recorded_calls(),
         10,
         "the window never holds more than window_size"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         b.failure_rate(),
         Some(0.0),
         "old failures must slide out of the window"
     );
     feed(&mut b, 0, "FFFF");
-    assert_eq!(b.state(), State::Closed, "4 of the last 10 = 40%");
+    ::core::assert_eq!(b.state(), State::Closed, "4 of the last 10 = 40%");
     feed(&mut b, 0, "F");
-    assert_eq!(b.state(), State::Open, "5 of the last 10 = 50%");
+    ::core::assert_eq!(b.state(), State::Open, "5 of the last 10 = 50%");
 }
 
 #[test]
@@ -160,14 +160,14 @@ fn a_success_that_completes_the_minimum_can_trip() {
     c.minimum_calls = 4;
     let mut b = Breaker::new(c).unwrap();
     feed(&mut b, 0, "FFS");
-    assert_eq!(b.state(), State::Closed);
+    ::core::assert_eq!(b.state(), State::Closed);
     feed(&mut b, 7, "S");
-    assert_eq!(
+    ::core::assert_eq!(
         b.state(),
         State::Open,
         "2 of 4 = 50% once the minimum is met: judge after every outcome, successes too"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         b.try_acquire(7),
         Err(Rejected::Open { retry_in_ms: 1_000 }),
         "the wait starts at the time of the tripping call"
@@ -179,19 +179,19 @@ fn a_failing_dependency_with_interleaved_successes_trips() {
     let mut b = breaker();
     // 80% failures, but never more than 4 in a row: a consecutive counter of 5 would not trip.
     feed(&mut b, 0, "FFFFS");
-    assert_eq!(b.state(), State::Open, "4 of 5 = 80%");
+    ::core::assert_eq!(b.state(), State::Open, "4 of 5 = 80%");
 }
 
 #[test]
 fn open_rejects_and_says_when_to_retry() {
     let mut b = tripped_at(2_000);
-    assert_eq!(
+    ::core::assert_eq!(
         b.try_acquire(2_000),
         Err(Rejected::Open { retry_in_ms: 1_000 })
     );
-    assert_eq!(b.try_acquire(2_999), Err(Rejected::Open { retry_in_ms: 1 }));
-    assert_eq!(b.state(), State::Open);
-    assert_eq!(
+    ::core::assert_eq!(b.try_acquire(2_999), Err(Rejected::Open { retry_in_ms: 1 }));
+    ::core::assert_eq!(b.state(), State::Open);
+    ::core::assert_eq!(
         b.failure_rate(),
         None,
         "tripping starts a new, empty window"
@@ -201,22 +201,22 @@ fn open_rejects_and_says_when_to_retry() {
 #[test]
 fn half_open_starts_lazily_with_the_first_trial() {
     let mut b = tripped_at(0);
-    assert_eq!(b.state(), State::Open, "no one asked yet");
-    assert_eq!(
+    ::core::assert_eq!(b.state(), State::Open, "no one asked yet");
+    ::core::assert_eq!(
         b.try_acquire(5_000),
         Ok(()),
         "well after the wait: the first trial"
     );
-    assert_eq!(b.state(), State::HalfOpen);
+    ::core::assert_eq!(b.state(), State::HalfOpen);
 }
 
 #[test]
 fn half_open_grants_only_half_open_calls_trials() {
     let mut b = tripped_at(0);
-    assert_eq!(b.try_acquire(1_000), Ok(()));
-    assert_eq!(b.try_acquire(1_000), Ok(()));
+    ::core::assert_eq!(b.try_acquire(1_000), Ok(()));
+    ::core::assert_eq!(b.try_acquire(1_000), Ok(()));
     for _ in 0..5 {
-        assert_eq!(
+        ::core::assert_eq!(
             b.try_acquire(1_001),
             Err(Rejected::HalfOpenFull),
             "only 2 trials may test a recovering dependency"
@@ -230,16 +230,16 @@ fn enough_successful_trials_close_with_a_fresh_window() {
     b.try_acquire(1_000).unwrap();
     b.try_acquire(1_000).unwrap();
     b.on_success(1_010);
-    assert_eq!(
+    ::core::assert_eq!(
         b.state(),
         State::HalfOpen,
         "1 of 2 trials succeeded: not yet"
     );
     b.on_success(1_020);
-    assert_eq!(b.state(), State::Closed);
-    assert_eq!(b.recorded_calls(), 0, "closing starts a new, empty window");
+    ::core::assert_eq!(b.state(), State::Closed);
+    ::core::assert_eq!(b.recorded_calls(), 0, "closing starts a new, empty window");
     feed(&mut b, 1_030, "FFFF");
-    assert_eq!(
+    ::core::assert_eq!(
         b.state(),
         State::Closed,
         "the minimum applies again after closing"
@@ -253,27 +253,27 @@ fn one_failed_trial_reopens_at_once_with_a_fresh_wait() {
     b.try_acquire(1_000).unwrap();
     b.on_success(1_100);
     b.on_failure(1_200);
-    assert_eq!(
+    ::core::assert_eq!(
         b.state(),
         State::Open,
         "one failed trial is enough to re-open"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         b.try_acquire(1_300),
         Err(Rejected::Open { retry_in_ms: 900 })
     );
-    assert_eq!(
+    ::core::assert_eq!(
         b.try_acquire(2_200),
         Ok(()),
         "the new wait counts from the failed trial"
     );
-    assert_eq!(b.state(), State::HalfOpen);
-    assert_eq!(
+    ::core::assert_eq!(b.state(), State::HalfOpen);
+    ::core::assert_eq!(
         b.try_acquire(2_200),
         Ok(()),
         "a new half-open period has fresh trial slots"
     );
-    assert_eq!(b.try_acquire(2_200), Err(Rejected::HalfOpenFull));
+    ::core::assert_eq!(b.try_acquire(2_200), Err(Rejected::HalfOpenFull));
 }
 
 #[test]
@@ -285,12 +285,12 @@ fn outcomes_reported_while_open_are_ignored() {
     for _ in 0..5 {
         b.on_failure(0);
     }
-    assert_eq!(b.state(), State::Open);
+    ::core::assert_eq!(b.state(), State::Open);
     b.on_failure(500); // the sixth call fails late
     b.on_success(600);
-    assert_eq!(b.state(), State::Open);
-    assert_eq!(b.recorded_calls(), 0, "late outcomes are not recorded");
-    assert_eq!(
+    ::core::assert_eq!(b.state(), State::Open);
+    ::core::assert_eq!(b.recorded_calls(), 0, "late outcomes are not recorded");
+    ::core::assert_eq!(
         b.try_acquire(1_000),
         Ok(()),
         "a late failure must not push the wait back"
@@ -308,12 +308,12 @@ fn a_window_of_one_trips_on_a_single_failure_at_100_percent() {
     })
     .unwrap();
     feed(&mut b, 0, "SSS");
-    assert_eq!(b.state(), State::Closed);
+    ::core::assert_eq!(b.state(), State::Closed);
     feed(&mut b, 0, "F");
-    assert_eq!(b.state(), State::Open);
-    assert_eq!(b.try_acquire(10), Ok(()));
+    ::core::assert_eq!(b.state(), State::Open);
+    ::core::assert_eq!(b.try_acquire(10), Ok(()));
     b.on_success(10);
-    assert_eq!(b.state(), State::Closed, "one trial of one: closed");
+    ::core::assert_eq!(b.state(), State::Closed, "one trial of one: closed");
 }
 
 #[test]
@@ -322,7 +322,7 @@ fn a_huge_open_ms_does_not_overflow() {
     c.open_ms = u64::MAX;
     let mut b = Breaker::new(c).unwrap();
     feed(&mut b, 10, "FFFFF");
-    assert_eq!(
+    ::core::assert_eq!(
         b.try_acquire(u64::MAX - 1),
         Err(Rejected::Open { retry_in_ms: 1 }),
         "opened_at + open_ms saturates at u64::MAX"
@@ -333,26 +333,26 @@ fn a_huge_open_ms_does_not_overflow() {
 fn shared_call_reports_rejections_and_failures_distinctly() {
     let shared = SharedBreaker::new(config()).unwrap();
     for _ in 0..5 {
-        assert_eq!(
+        ::core::assert_eq!(
             shared.call(0, || Err::<(), _>("503".to_string())),
             Err(CallError::Failed("503".to_string()))
         );
     }
-    assert_eq!(shared.state(), State::Open);
+    ::core::assert_eq!(shared.state(), State::Open);
     let mut called = false;
     let result = shared.call(10, || {
         called = true;
         Ok(())
     });
-    assert_eq!(
+    ::core::assert_eq!(
         result,
         Err(CallError::Rejected(Rejected::Open { retry_in_ms: 990 }))
     );
-    assert!(!called, "a rejected call never reaches the dependency");
-    assert_eq!(shared.call(1_000, || Ok::<_, String>(5)), Ok(5));
-    assert_eq!(shared.state(), State::HalfOpen);
-    assert_eq!(shared.call(1_000, || Ok::<_, String>(6)), Ok(6));
-    assert_eq!(shared.state(), State::Closed);
+    ::core::assert!(!called, "a rejected call never reaches the dependency");
+    ::core::assert_eq!(shared.call(1_000, || Ok::<_, String>(5)), Ok(5));
+    ::core::assert_eq!(shared.state(), State::HalfOpen);
+    ::core::assert_eq!(shared.call(1_000, || Ok::<_, String>(6)), Ok(6));
+    ::core::assert_eq!(shared.state(), State::Closed);
 }
 
 #[test]
@@ -394,21 +394,21 @@ fn shared_rejects_extra_callers_in_half_open_instead_of_queueing_them() {
         release.store(1, Ordering::SeqCst);
         stuck
     });
-    assert!(
+    ::core::assert!(
         !lock_held_during_f,
         "callers were stuck while trials were running: call must not hold the lock while f runs"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         entered.load(Ordering::SeqCst),
         2,
         "exactly half_open_calls trials reach the dependency"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         rejected.load(Ordering::SeqCst),
         THREADS - 2,
         "the rest are rejected at once"
     );
-    assert_eq!(shared.state(), State::Closed, "both trials succeeded");
+    ::core::assert_eq!(shared.state(), State::Closed, "both trials succeeded");
 }
 
 #[test]
@@ -432,7 +432,7 @@ fn shared_breaker_counts_every_outcome_under_contention() {
         }
     });
     let recorded = shared.lock().recorded_calls();
-    assert_eq!(
+    ::core::assert_eq!(
         recorded,
         THREADS * 100,
         "no outcome may be lost between threads"

@@ -15,14 +15,14 @@ fn full(pool: &str, max: usize) -> Rejection {
 #[test]
 fn permits_are_counted_while_held() {
     let pool = Bulkhead::new("api", 3);
-    assert_eq!(pool.in_use(), 0);
+    ::core::assert_eq!(pool.in_use(), 0);
     let a = pool.try_acquire().expect("first permit");
     let b = pool.try_acquire().expect("second permit");
-    assert_eq!(pool.in_use(), 2);
+    ::core::assert_eq!(pool.in_use(), 2);
     drop(a);
-    assert_eq!(pool.in_use(), 1, "dropping a permit must give it back");
+    ::core::assert_eq!(pool.in_use(), 1, "dropping a permit must give it back");
     drop(b);
-    assert_eq!(pool.in_use(), 0);
+    ::core::assert_eq!(pool.in_use(), 0);
 }
 
 #[test]
@@ -31,47 +31,47 @@ fn exactly_max_permits_are_handed_out() {
     let held: Vec<_> = (0..5)
         .map(|i| {
             pool.try_acquire()
-                .unwrap_or_else(|e| panic!("permit {i} of 5 refused: {e:?}"))
+                .unwrap_or_else(|e| ::core::panic!("permit {i} of 5 refused: {e:?}"))
         })
         .collect();
-    assert_eq!(pool.try_acquire().unwrap_err(), full("reports", 5));
-    assert_eq!(
+    ::core::assert_eq!(pool.try_acquire().unwrap_err(), full("reports", 5));
+    ::core::assert_eq!(
         pool.in_use(),
         5,
         "a refused acquire must not count as in use"
     );
     drop(held);
-    assert_eq!(pool.in_use(), 0);
+    ::core::assert_eq!(pool.in_use(), 0);
 }
 
 #[test]
 fn a_pool_of_zero_admits_nothing() {
     let pool = Bulkhead::new("off", 0);
-    assert_eq!(pool.try_acquire().unwrap_err(), full("off", 0));
-    assert_eq!(
+    ::core::assert_eq!(pool.try_acquire().unwrap_err(), full("off", 0));
+    ::core::assert_eq!(
         pool.acquire_timeout(Duration::from_millis(5)).unwrap_err(),
         full("off", 0)
     );
-    assert_eq!(pool.in_use(), 0);
+    ::core::assert_eq!(pool.in_use(), 0);
 }
 
 #[test]
 fn acquire_timeout_takes_a_free_permit_without_waiting() {
     let pool = Bulkhead::new("api", 1);
     let permit = pool.acquire_timeout(Duration::from_secs(5));
-    assert!(permit.is_ok());
-    assert_eq!(pool.in_use(), 1);
+    ::core::assert!(permit.is_ok());
+    ::core::assert_eq!(pool.in_use(), 1);
 }
 
 #[test]
 fn acquire_timeout_with_zero_wait_fails_fast_when_full() {
     let pool = Bulkhead::new("api", 1);
     let _held = pool.try_acquire().unwrap();
-    assert_eq!(
+    ::core::assert_eq!(
         pool.acquire_timeout(Duration::ZERO).unwrap_err(),
         full("api", 1)
     );
-    assert_eq!(pool.in_use(), 1);
+    ::core::assert_eq!(pool.in_use(), 1);
 }
 
 #[test]
@@ -80,13 +80,13 @@ fn acquire_timeout_gives_up_after_the_wait() {
     let _held = pool.try_acquire().unwrap();
     let started = Instant::now();
     let result = pool.acquire_timeout(Duration::from_millis(30));
-    assert_eq!(result.unwrap_err(), full("api", 1));
-    assert!(
+    ::core::assert_eq!(result.unwrap_err(), full("api", 1));
+    ::core::assert!(
         started.elapsed() >= Duration::from_millis(30),
         "acquire_timeout should wait the whole time before giving up, waited {:?}",
         started.elapsed()
     );
-    assert_eq!(pool.in_use(), 1);
+    ::core::assert_eq!(pool.in_use(), 1);
 }
 
 #[test]
@@ -103,17 +103,17 @@ fn a_waiter_gets_the_permit_as_soon_as_it_is_dropped() {
         drop(held);
         waiter.join().unwrap()
     });
-    assert!(
+    ::core::assert!(
         got.0,
         "the waiter should get the freed permit; did Drop call notify_one on the condvar? (waited {:?})",
         got.1
     );
-    assert!(
+    ::core::assert!(
         got.1 < Duration::from_secs(1),
         "the waiter must be woken by the drop, not by its timeout (waited {:?})",
         got.1
     );
-    assert_eq!(
+    ::core::assert_eq!(
         pool.in_use(),
         0,
         "the waiter's permit was dropped at the end of its thread"
@@ -126,11 +126,11 @@ fn run_holds_a_permit_only_while_the_work_runs() {
     let seen = pools
         .run("api", || pools.get("api").unwrap().in_use())
         .unwrap();
-    assert_eq!(
+    ::core::assert_eq!(
         seen, 1,
         "inside run the permit must be held (careful: `let _ = ...` drops it at once)"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         pools.get("api").unwrap().in_use(),
         0,
         "and given back afterwards"
@@ -142,8 +142,8 @@ fn run_refuses_an_unknown_pool() {
     let pools = Bulkheads::new(&[("api", 2)]);
     let mut ran = false;
     let result = pools.run("apii", || ran = true);
-    assert_eq!(result, Err(Rejection::UnknownPool("apii".to_string())));
-    assert!(!ran, "work for an unknown pool must not run");
+    ::core::assert_eq!(result, Err(Rejection::UnknownPool("apii".to_string())));
+    ::core::assert!(!ran, "work for an unknown pool must not run");
 }
 
 #[test]
@@ -151,23 +151,23 @@ fn run_refuses_when_full_without_running_the_work() {
     let pools = Bulkheads::new(&[("reports", 1)]);
     let _held = pools.get("reports").unwrap().try_acquire().unwrap();
     let mut ran = false;
-    assert_eq!(pools.run("reports", || ran = true), Err(full("reports", 1)));
-    assert!(!ran, "a rejected call must not touch the dependency");
+    ::core::assert_eq!(pools.run("reports", || ran = true), Err(full("reports", 1)));
+    ::core::assert!(!ran, "a rejected call must not touch the dependency");
 }
 
 #[test]
 fn a_panicking_workload_gives_its_permit_back() {
     let pools = Bulkheads::new(&[("reports", 1)]);
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        pools.run("reports", || -> () { panic!("report generator crashed") })
+        pools.run("reports", || -> () { ::core::panic!("report generator crashed") })
     }));
-    assert!(result.is_err(), "the panic should reach the caller");
-    assert_eq!(
+    ::core::assert!(result.is_err(), "the panic should reach the caller");
+    ::core::assert_eq!(
         pools.get("reports").unwrap().in_use(),
         0,
         "the permit must be released during unwinding (RAII), or one crash shrinks the pool forever"
     );
-    assert_eq!(pools.run("reports", || "still works"), Ok("still works"));
+    ::core::assert_eq!(pools.run("reports", || "still works"), Ok("still works"));
 }
 
 #[test]
@@ -175,16 +175,16 @@ fn a_flooded_pool_leaves_the_others_afloat() {
     let pools = Bulkheads::new(&[("api", 10), ("reports", 5), ("background", 3)]);
     let reports = pools.get("reports").unwrap();
     let _slow: Vec<_> = (0..5).map(|_| reports.try_acquire().unwrap()).collect();
-    assert_eq!(pools.run("reports", || ()), Err(full("reports", 5)));
+    ::core::assert_eq!(pools.run("reports", || ()), Err(full("reports", 5)));
     let api = pools.get("api").unwrap();
     let api_permits: Vec<_> = (0..10)
         .map(|i| {
             api.try_acquire()
-                .unwrap_or_else(|e| panic!("api permit {i} refused: {e:?}"))
+                .unwrap_or_else(|e| ::core::panic!("api permit {i} refused: {e:?}"))
         })
         .collect();
-    assert_eq!(api_permits.len(), 10, "the API keeps all 10 of its permits");
-    assert_eq!(pools.run("background", || 3), Ok(3));
+    ::core::assert_eq!(api_permits.len(), 10, "the API keeps all 10 of its permits");
+    ::core::assert_eq!(pools.run("background", || 3), Ok(3));
 }
 
 #[test]
@@ -211,7 +211,7 @@ fn concurrent_callers_never_exceed_the_limit() {
                     match result {
                         Ok(()) => admitted.fetch_add(1, Ordering::SeqCst),
                         Err(e) => {
-                            assert_eq!(e, full("db", MAX));
+                            ::core::assert_eq!(e, full("db", MAX));
                             rejected.fetch_add(1, Ordering::SeqCst)
                         }
                     };
@@ -220,19 +220,19 @@ fn concurrent_callers_never_exceed_the_limit() {
         }
     });
     let peak = peak.load(Ordering::SeqCst);
-    assert!(
+    ::core::assert!(
         peak <= MAX,
         "{peak} calls ran at once in a bulkhead of {MAX}"
     );
-    assert!(
+    ::core::assert!(
         admitted.load(Ordering::SeqCst) > 0,
         "some calls must get through"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         admitted.load(Ordering::SeqCst) + rejected.load(Ordering::SeqCst),
         THREADS * 500
     );
-    assert_eq!(
+    ::core::assert_eq!(
         pools.get("db").unwrap().in_use(),
         0,
         "every permit must come back"
@@ -264,9 +264,9 @@ fn waiters_share_a_small_pool_without_losing_permits() {
             });
         }
     });
-    assert!(peak.load(Ordering::SeqCst) <= MAX);
-    assert_eq!(served.load(Ordering::SeqCst), THREADS * 50);
-    assert_eq!(pool.in_use(), 0);
+    ::core::assert!(peak.load(Ordering::SeqCst) <= MAX);
+    ::core::assert_eq!(served.load(Ordering::SeqCst), THREADS * 50);
+    ::core::assert_eq!(pool.in_use(), 0);
 }
 
 #[test]
@@ -274,9 +274,9 @@ fn rejection_names_the_pool_and_its_size() {
     let pools = Bulkheads::new(&[("background", 0)]);
     match pools.run("background", || ()) {
         Err(Rejection::Full { pool, max }) => {
-            assert_eq!(pool, "background");
-            assert_eq!(max, 0);
+            ::core::assert_eq!(pool, "background");
+            ::core::assert_eq!(max, 0);
         }
-        other => panic!("expected Full, got {other:?}"),
+        other => ::core::panic!("expected Full, got {other:?}"),
     }
 }

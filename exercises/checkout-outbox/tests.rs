@@ -21,7 +21,7 @@ struct FakeGateway {
 impl FakeGateway {
     fn down_between(from_ms: u64, until_ms: u64) -> FakeGateway {
         FakeGateway {
-            down: vec![(from_ms, until_ms)],
+            down: ::std::vec![(from_ms, until_ms)],
             ..FakeGateway::default()
         }
     }
@@ -109,7 +109,7 @@ fn a_working_gateway_confirms_at_once_and_leaves_no_job() {
     ::core::assert_eq!(shop.checkout(1, 0, &mut gw), Ok(Reply::Confirmed));
     ::core::assert_eq!(shop.db().order(1).map(|o| o.status), Some(Status::Paid));
     ::core::assert_eq!(shop.db().job(1), None, "a paid order keeps no job");
-    ::core::assert_eq!(gw.calls, vec![(0, 1, idempotency_key(1))]);
+    ::core::assert_eq!(gw.calls, ::std::vec![(0, 1, idempotency_key(1))]);
 }
 
 #[test]
@@ -255,7 +255,7 @@ fn a_crash_at_any_commit_strands_nothing_and_charges_once() {
                 // The restart: same database, fresh process.
                 shop = Shop::new(shop.into_db());
             }
-            assert_nothing_stranded(shop.db(), &format!("crash at commit {crash_at}"));
+            assert_nothing_stranded(shop.db(), &::std::format!("crash at commit {crash_at}"));
             now += SECOND;
         }
         for id in accepted {

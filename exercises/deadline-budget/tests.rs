@@ -28,17 +28,17 @@ fn hang_until_released<T: Send + 'static>(
 fn after_and_remaining_at_are_exact() {
     let t0 = Instant::now();
     let d = Deadline::after(t0, ms(1_000));
-    assert_eq!(d.instant(), t0 + ms(1_000));
-    assert_eq!(d.remaining_at(t0), ms(1_000));
-    assert_eq!(d.remaining_at(t0 + ms(999)), ms(1));
-    assert_eq!(d.remaining_at(t0 + ms(1_000)), Duration::ZERO);
+    ::core::assert_eq!(d.instant(), t0 + ms(1_000));
+    ::core::assert_eq!(d.remaining_at(t0), ms(1_000));
+    ::core::assert_eq!(d.remaining_at(t0 + ms(999)), ms(1));
+    ::core::assert_eq!(d.remaining_at(t0 + ms(1_000)), Duration::ZERO);
 }
 
 #[test]
 fn remaining_after_the_deadline_is_zero_not_a_panic() {
     let t0 = Instant::now();
     let d = Deadline::after(t0, ms(10));
-    assert_eq!(
+    ::core::assert_eq!(
         d.remaining_at(t0 + ms(5_000)),
         Duration::ZERO,
         "saturate at zero"
@@ -49,14 +49,14 @@ fn remaining_after_the_deadline_is_zero_not_a_panic() {
 fn expired_means_nothing_remains() {
     let t0 = Instant::now();
     let d = Deadline::after(t0, ms(100));
-    assert!(!d.is_expired_at(t0));
-    assert!(!d.is_expired_at(t0 + ms(99)));
-    assert!(
+    ::core::assert!(!d.is_expired_at(t0));
+    ::core::assert!(!d.is_expired_at(t0 + ms(99)));
+    ::core::assert!(
         d.is_expired_at(t0 + ms(100)),
         "at the deadline itself no time remains"
     );
-    assert!(d.is_expired_at(t0 + ms(101)));
-    assert!(Deadline::after(t0, Duration::ZERO).is_expired_at(t0));
+    ::core::assert!(d.is_expired_at(t0 + ms(101)));
+    ::core::assert!(Deadline::after(t0, Duration::ZERO).is_expired_at(t0));
 }
 
 #[test]
@@ -64,7 +64,7 @@ fn a_sub_call_gets_the_deadline_minus_the_reserve() {
     let t0 = Instant::now();
     let d = Deadline::after(t0, ms(1_000));
     let child = d.for_sub_call(t0 + ms(200), ms(100), None);
-    assert_eq!(
+    ::core::assert_eq!(
         child,
         Some(Deadline::after(t0, ms(900))),
         "the child's deadline is ours minus the reserve, in absolute time: it does not depend on now"
@@ -76,12 +76,12 @@ fn the_cap_applies_only_when_it_is_earlier() {
     let t0 = Instant::now();
     let d = Deadline::after(t0, ms(1_000));
     let now = t0 + ms(100);
-    assert_eq!(
+    ::core::assert_eq!(
         d.for_sub_call(now, ms(100), Some(ms(300))),
         Some(Deadline::after(t0, ms(400))),
         "now + cap = 400 ms is earlier than 900 ms"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         d.for_sub_call(now, ms(100), Some(ms(5_000))),
         Some(Deadline::after(t0, ms(900))),
         "a generous cap never extends the deadline: a callee can't have more time than we do"
@@ -92,17 +92,17 @@ fn the_cap_applies_only_when_it_is_earlier() {
 fn no_sub_call_when_the_reserve_eats_the_budget() {
     let t0 = Instant::now();
     let d = Deadline::after(t0, ms(1_000));
-    assert_eq!(
+    ::core::assert_eq!(
         d.for_sub_call(t0 + ms(900), ms(100), None),
         None,
         "900 ms - 100 ms reserve leaves the child nothing: don't call it at all"
     );
-    assert_eq!(d.for_sub_call(t0 + ms(950), ms(100), None), None);
-    assert!(
+    ::core::assert_eq!(d.for_sub_call(t0 + ms(950), ms(100), None), None);
+    ::core::assert!(
         d.for_sub_call(t0 + ms(899), ms(100), None).is_some(),
         "1 ms left is still some"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         d.for_sub_call(t0, ms(0), Some(Duration::ZERO)),
         None,
         "a zero cap leaves nothing either"
@@ -113,18 +113,18 @@ fn no_sub_call_when_the_reserve_eats_the_budget() {
 fn no_sub_call_after_our_own_deadline() {
     let t0 = Instant::now();
     let d = Deadline::after(t0, ms(100));
-    assert_eq!(d.for_sub_call(t0 + ms(500), Duration::ZERO, None), None);
+    ::core::assert_eq!(d.for_sub_call(t0 + ms(500), Duration::ZERO, None), None);
 }
 
 #[test]
 fn a_reserve_longer_than_the_whole_clock_does_not_panic() {
     let t0 = Instant::now();
     let d = Deadline::after(t0, ms(10));
-    assert_eq!(
+    ::core::assert_eq!(
         d.for_sub_call(t0, Duration::from_secs(u64::MAX / 4), None),
         None
     );
-    assert!(
+    ::core::assert!(
         d.for_sub_call(t0, ms(1), Some(Duration::MAX)).is_some(),
         "an enormous cap must not overflow the Instant either"
     );
@@ -136,11 +136,11 @@ fn a_chain_of_sub_calls_shrinks_at_every_layer() {
     let mut d = Deadline::after(t0, ms(2_000));
     let mut layers = 0;
     while let Some(child) = d.for_sub_call(t0, ms(300), None) {
-        assert!(child < d, "each layer must give up before its caller");
+        ::core::assert!(child < d, "each layer must give up before its caller");
         d = child;
         layers += 1;
     }
-    assert_eq!(
+    ::core::assert_eq!(
         layers, 6,
         "2000 ms with a 300 ms reserve per layer: 1700, 1400, ..., 200"
     );
@@ -149,7 +149,7 @@ fn a_chain_of_sub_calls_shrinks_at_every_layer() {
 #[test]
 fn run_with_deadline_returns_the_value_in_time() {
     let d = Deadline::after(Instant::now(), Duration::from_secs(5));
-    assert_eq!(
+    ::core::assert_eq!(
         run_with_deadline(d, |_| "done".to_string()),
         Ok("done".to_string())
     );
@@ -158,7 +158,7 @@ fn run_with_deadline_returns_the_value_in_time() {
 #[test]
 fn the_work_receives_the_deadline() {
     let d = Deadline::after(Instant::now(), Duration::from_secs(5));
-    assert_eq!(
+    ::core::assert_eq!(
         run_with_deadline(d, |given| given),
         Ok(d),
         "pass the deadline to the work so it can budget its own calls"
@@ -172,8 +172,8 @@ fn run_with_deadline_gives_up_when_the_time_is_up() {
     let result = run_with_deadline(Deadline::after(started, ms(30)), work);
     let waited = started.elapsed();
     drop(release);
-    assert_eq!(result, Err(DeadlineError::TimedOut));
-    assert!(
+    ::core::assert_eq!(result, Err(DeadlineError::TimedOut));
+    ::core::assert!(
         waited < Duration::from_secs(1),
         "run_with_deadline waited {waited:?}: it must stop waiting at the deadline, not join the thread"
     );
@@ -183,8 +183,8 @@ fn run_with_deadline_gives_up_when_the_time_is_up() {
 fn a_panicking_worker_is_reported_as_panicked() {
     let d = Deadline::after(Instant::now(), Duration::from_secs(5));
     let result: Result<u32, _> =
-        run_with_deadline(d, |_| panic!("worker crashed (expected by the test)"));
-    assert_eq!(
+        run_with_deadline(d, |_| ::core::panic!("worker crashed (expected by the test)"));
+    ::core::assert_eq!(
         result,
         Err(DeadlineError::Panicked),
         "a sender dropped without sending means the worker died: Disconnected, not a timeout"
@@ -199,8 +199,8 @@ fn an_expired_deadline_starts_nothing() {
     let result = run_with_deadline(d, move |_| {
         let _ = tx.send("started");
     });
-    assert_eq!(result, Err(DeadlineError::Expired));
-    assert!(
+    ::core::assert_eq!(result, Err(DeadlineError::Expired));
+    ::core::assert!(
         rx.recv_timeout(ms(50)).is_err(),
         "work with no time left must not even start: it would only add load"
     );
@@ -217,8 +217,8 @@ fn nested_calls_pass_a_smaller_budget_down() {
         (d, seen)
     });
     let (outer_seen, inner_seen) = result.expect("outer answers in time");
-    assert_eq!(outer_seen, outer);
-    assert_eq!(inner_seen.instant() + ms(200), outer.instant());
+    ::core::assert_eq!(outer_seen, outer);
+    ::core::assert_eq!(inner_seen.instant() + ms(200), outer.instant());
 }
 
 #[test]
@@ -227,9 +227,9 @@ fn fan_out_returns_results_in_task_order() {
     let tasks: Vec<Task<u32>> = (0..5u32)
         .map(|i| Box::new(move |_: Deadline| i * 10) as Task<u32>)
         .collect();
-    assert_eq!(
+    ::core::assert_eq!(
         fan_out(d, ms(100), tasks),
-        vec![Ok(0), Ok(10), Ok(20), Ok(30), Ok(40)]
+        ::std::vec![Ok(0), Ok(10), Ok(20), Ok(30), Ok(40)]
     );
 }
 
@@ -242,7 +242,7 @@ fn fan_out_gives_every_task_the_child_deadline() {
         .collect();
     let expected = Deadline::after(t0, ms(4_750));
     for result in fan_out(d, ms(250), tasks) {
-        assert_eq!(
+        ::core::assert_eq!(
             result,
             Ok(expected),
             "each sub-request gets our deadline minus the reserve"
@@ -272,9 +272,9 @@ fn fan_out_runs_the_tasks_concurrently() {
         })
         .collect();
     let results = fan_out(d, ms(500), tasks);
-    assert_eq!(
+    ::core::assert_eq!(
         results,
-        vec![Ok(true); N],
+        ::std::vec![Ok(true); N],
         "the tasks never all ran at the same time: start every task before waiting for any"
     );
 }
@@ -283,19 +283,19 @@ fn fan_out_runs_the_tasks_concurrently() {
 fn one_hung_sub_request_does_not_sink_the_others() {
     let d = Deadline::after(Instant::now(), ms(300));
     let (release, hung) = hang_until_released("recommendations");
-    let tasks: Vec<Task<&'static str>> = vec![
+    let tasks: Vec<Task<&'static str>> = ::std::vec![
         Box::new(|_| "price"),
         Box::new(hung),
         Box::new(|_| "stock"),
-        Box::new(|_| panic!("reviews service crashed (expected by the test)")),
+        Box::new(|_| ::core::panic!("reviews service crashed (expected by the test)")),
     ];
     let started = Instant::now();
     let results = fan_out(d, ms(50), tasks);
     let waited = started.elapsed();
     drop(release);
-    assert_eq!(
+    ::core::assert_eq!(
         results,
-        vec![
+        ::std::vec![
             Ok("price"),
             Err(DeadlineError::TimedOut),
             Ok("stock"),
@@ -303,7 +303,7 @@ fn one_hung_sub_request_does_not_sink_the_others() {
         ],
         "each part fails on its own; the page can fall back per part"
     );
-    assert!(
+    ::core::assert!(
         waited < Duration::from_secs(1),
         "fan_out waited {waited:?}, past its deadline"
     );
@@ -322,8 +322,8 @@ fn many_hung_tasks_cost_one_timeout_not_the_sum() {
     let results = fan_out(Deadline::after(started, ms(120)), ms(20), tasks);
     let waited = started.elapsed();
     drop(releases);
-    assert_eq!(results, vec![Err(DeadlineError::TimedOut); 8]);
-    assert!(
+    ::core::assert_eq!(results, ::std::vec![Err(DeadlineError::TimedOut); 8]);
+    ::core::assert!(
         waited < ms(500),
         "8 hung tasks with a 100 ms child budget took {waited:?}: wait until one shared deadline, \
          not a fresh timeout per task"
@@ -343,9 +343,9 @@ fn fan_out_with_no_time_for_children_starts_nothing() {
         .collect();
     let d = Deadline::after(Instant::now(), ms(100));
     let results = fan_out(d, ms(500), tasks);
-    assert_eq!(results, vec![Err(DeadlineError::Expired); 3]);
+    ::core::assert_eq!(results, ::std::vec![Err(DeadlineError::Expired); 3]);
     thread::sleep(ms(20));
-    assert_eq!(
+    ::core::assert_eq!(
         started.load(Ordering::SeqCst),
         0,
         "no task may start without a budget"
@@ -355,5 +355,5 @@ fn fan_out_with_no_time_for_children_starts_nothing() {
 #[test]
 fn fan_out_of_nothing_is_nothing() {
     let d = Deadline::after(Instant::now(), ms(100));
-    assert!(fan_out::<u8>(d, ms(10), Vec::new()).is_empty());
+    ::core::assert!(fan_out::<u8>(d, ms(10), Vec::new()).is_empty());
 }

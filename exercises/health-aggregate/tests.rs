@@ -19,11 +19,11 @@ fn fresh(name: &str, critical: bool, status: Status) -> Check {
 #[test]
 fn no_dependencies_is_healthy() {
     let report = aggregate(&[], NOW, MAX_AGE);
-    assert_eq!(
+    ::core::assert_eq!(
         report,
         Report {
             status: Status::Healthy,
-            reasons: vec![]
+            reasons: ::std::vec![]
         },
         "with nothing to depend on, nothing can be broken"
     );
@@ -36,11 +36,11 @@ fn every_dependency_healthy_is_healthy_with_no_reasons() {
         fresh("cache", false, Status::Healthy),
         fresh("payments", true, Status::Healthy),
     ];
-    assert_eq!(
+    ::core::assert_eq!(
         aggregate(&checks, NOW, MAX_AGE),
         Report {
             status: Status::Healthy,
-            reasons: vec![]
+            reasons: ::std::vec![]
         }
     );
 }
@@ -52,15 +52,15 @@ fn a_critical_dependency_unhealthy_makes_the_instance_unhealthy() {
         fresh("db", true, Status::Unhealthy),
     ];
     let report = aggregate(&checks, NOW, MAX_AGE);
-    assert_eq!(report.status, Status::Unhealthy);
-    assert_eq!(report.reasons, vec!["db is unhealthy"]);
+    ::core::assert_eq!(report.status, Status::Unhealthy);
+    ::core::assert_eq!(report.reasons, ::std::vec!["db is unhealthy"]);
 }
 
 #[test]
 fn a_critical_dependency_degraded_only_degrades() {
     let report = aggregate(&[fresh("db", true, Status::Degraded)], NOW, MAX_AGE);
-    assert_eq!(report.status, Status::Degraded);
-    assert_eq!(report.reasons, vec!["db is degraded"]);
+    ::core::assert_eq!(report.status, Status::Degraded);
+    ::core::assert_eq!(report.reasons, ::std::vec!["db is degraded"]);
 }
 
 #[test]
@@ -72,15 +72,15 @@ fn optional_dependencies_can_never_make_the_instance_unhealthy() {
         fresh("search", false, Status::Degraded),
     ];
     let report = aggregate(&checks, NOW, MAX_AGE);
-    assert_eq!(
+    ::core::assert_eq!(
         report.status,
         Status::Degraded,
         "optional dependencies being down must not take the instance out of rotation, \
          or a partial outage becomes a total one"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         report.reasons,
-        vec![
+        ::std::vec![
             "recommendations is unhealthy",
             "avatars is unhealthy",
             "search is degraded"
@@ -99,15 +99,15 @@ fn the_worst_critical_status_wins_regardless_of_order() {
         fresh("queue", true, Status::Degraded),
         fresh("db", true, Status::Unhealthy),
     ];
-    assert_eq!(aggregate(&a, NOW, MAX_AGE).status, Status::Unhealthy);
-    assert_eq!(
+    ::core::assert_eq!(aggregate(&a, NOW, MAX_AGE).status, Status::Unhealthy);
+    ::core::assert_eq!(
         aggregate(&b, NOW, MAX_AGE).status,
         Status::Unhealthy,
         "a later degraded check must not soften an earlier unhealthy one (or the reverse)"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         aggregate(&b, NOW, MAX_AGE).reasons,
-        vec!["queue is degraded", "db is unhealthy"]
+        ::std::vec!["queue is degraded", "db is unhealthy"]
     );
 }
 
@@ -115,12 +115,12 @@ fn the_worst_critical_status_wins_regardless_of_order() {
 fn a_stale_critical_check_counts_as_unhealthy() {
     let checks = [at("db", true, Status::Healthy, NOW - MAX_AGE - 1)];
     let report = aggregate(&checks, NOW, MAX_AGE);
-    assert_eq!(
+    ::core::assert_eq!(
         report.status,
         Status::Unhealthy,
         "a 'healthy' result older than max_age says nothing about now"
     );
-    assert_eq!(report.reasons, vec!["db is stale"]);
+    ::core::assert_eq!(report.reasons, ::std::vec!["db is stale"]);
 }
 
 #[test]
@@ -130,18 +130,18 @@ fn a_stale_optional_check_only_degrades() {
         at("recommendations", false, Status::Healthy, 0),
     ];
     let report = aggregate(&checks, NOW, MAX_AGE);
-    assert_eq!(report.status, Status::Degraded);
-    assert_eq!(report.reasons, vec!["recommendations is stale"]);
+    ::core::assert_eq!(report.status, Status::Degraded);
+    ::core::assert_eq!(report.reasons, ::std::vec!["recommendations is stale"]);
 }
 
 #[test]
 fn an_age_of_exactly_max_age_is_still_fresh() {
     let checks = [at("db", true, Status::Healthy, NOW - MAX_AGE)];
-    assert_eq!(
+    ::core::assert_eq!(
         aggregate(&checks, NOW, MAX_AGE),
         Report {
             status: Status::Healthy,
-            reasons: vec![]
+            reasons: ::std::vec![]
         },
         "stale means older than max_age, not as old as"
     );
@@ -151,22 +151,22 @@ fn an_age_of_exactly_max_age_is_still_fresh() {
 fn a_result_from_the_future_is_fresh_and_does_not_panic() {
     let checks = [at("db", true, Status::Degraded, NOW + 5_000)];
     let report = aggregate(&checks, NOW, MAX_AGE);
-    assert_eq!(
+    ::core::assert_eq!(
         report.status,
         Status::Degraded,
         "a checker whose clock runs ahead gives an age of zero (use saturating_sub)"
     );
-    assert_eq!(report.reasons, vec!["db is degraded"]);
+    ::core::assert_eq!(report.reasons, ::std::vec!["db is degraded"]);
 }
 
 #[test]
 fn a_stale_unhealthy_check_is_reported_as_stale() {
     let checks = [at("db", true, Status::Unhealthy, 0)];
     let report = aggregate(&checks, NOW, MAX_AGE);
-    assert_eq!(report.status, Status::Unhealthy);
-    assert_eq!(
+    ::core::assert_eq!(report.status, Status::Unhealthy);
+    ::core::assert_eq!(
         report.reasons,
-        vec!["db is stale"],
+        ::std::vec!["db is stale"],
         "staleness is the more useful reason"
     );
 }
@@ -178,17 +178,17 @@ fn a_max_age_of_zero_accepts_only_results_from_now() {
         at("cache", false, Status::Healthy, NOW - 1),
     ];
     let report = aggregate(&checks, NOW, 0);
-    assert_eq!(report.status, Status::Degraded);
-    assert_eq!(report.reasons, vec!["cache is stale"]);
+    ::core::assert_eq!(report.status, Status::Degraded);
+    ::core::assert_eq!(report.reasons, ::std::vec!["cache is stale"]);
 }
 
 #[test]
 fn http_status_keeps_degraded_instances_in_rotation() {
-    assert_eq!(http_status(Status::Healthy), 200);
-    assert_eq!(
+    ::core::assert_eq!(http_status(Status::Healthy), 200);
+    ::core::assert_eq!(
         http_status(Status::Degraded),
         200,
         "a degraded instance still serves; 503 would make the load balancer drop it"
     );
-    assert_eq!(http_status(Status::Unhealthy), 503);
+    ::core::assert_eq!(http_status(Status::Unhealthy), 503);
 }

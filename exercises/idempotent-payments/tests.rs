@@ -23,10 +23,10 @@ fn scripted(script: Vec<Result<u64, ChargeError>>) -> PaymentProcessor<FakeGatew
 fn a_new_key_charges_and_returns_the_receipt() {
     let mut p = processor();
     let r = p.pay(&req("k", "alice", 1999)).unwrap();
-    assert_eq!(r.account, "alice");
-    assert_eq!(r.amount_cents, 1999);
-    assert_eq!(r.charge_id, 1001);
-    assert_eq!(p.gateway().calls, vec![("alice".to_owned(), 1999)]);
+    ::core::assert_eq!(r.account, "alice");
+    ::core::assert_eq!(r.amount_cents, 1999);
+    ::core::assert_eq!(r.charge_id, 1001);
+    ::core::assert_eq!(p.gateway().calls, ::std::vec![("alice".to_owned(), 1999)]);
 }
 
 #[test]
@@ -34,9 +34,9 @@ fn many_retries_charge_exactly_once_and_replay_the_same_receipt() {
     let mut p = processor();
     let first = p.pay(&req("order-7", "bob", 500)).unwrap();
     for _ in 0..5 {
-        assert_eq!(p.pay(&req("order-7", "bob", 500)), Ok(first.clone()));
+        ::core::assert_eq!(p.pay(&req("order-7", "bob", 500)), Ok(first.clone()));
     }
-    assert_eq!(p.gateway().calls.len(), 1);
+    ::core::assert_eq!(p.gateway().calls.len(), 1);
 }
 
 #[test]
@@ -44,69 +44,69 @@ fn different_keys_are_different_payments() {
     let mut p = processor();
     let a = p.pay(&req("k1", "bob", 500)).unwrap();
     let b = p.pay(&req("k2", "bob", 500)).unwrap();
-    assert_ne!(a.charge_id, b.charge_id);
-    assert_eq!(p.gateway().calls.len(), 2);
+    ::core::assert_ne!(a.charge_id, b.charge_id);
+    ::core::assert_eq!(p.gateway().calls.len(), 2);
 }
 
 #[test]
 fn a_reused_key_with_another_amount_is_refused_and_not_charged() {
     let mut p = processor();
     let first = p.pay(&req("k", "bob", 500)).unwrap();
-    assert_eq!(
+    ::core::assert_eq!(
         p.pay(&req("k", "bob", 900)),
         Err(PaymentError::KeyReused { key: "k".to_owned() })
     );
-    assert_eq!(p.gateway().calls.len(), 1);
-    assert_eq!(p.pay(&req("k", "bob", 500)), Ok(first), "the original outcome is kept");
+    ::core::assert_eq!(p.gateway().calls.len(), 1);
+    ::core::assert_eq!(p.pay(&req("k", "bob", 500)), Ok(first), "the original outcome is kept");
 }
 
 #[test]
 fn a_reused_key_with_another_account_is_refused() {
     let mut p = processor();
     p.pay(&req("k", "bob", 500)).unwrap();
-    assert_eq!(
+    ::core::assert_eq!(
         p.pay(&req("k", "carol", 500)),
         Err(PaymentError::KeyReused { key: "k".to_owned() })
     );
-    assert_eq!(p.gateway().calls.len(), 1);
+    ::core::assert_eq!(p.gateway().calls.len(), 1);
 }
 
 #[test]
 fn an_empty_key_is_refused_before_charging() {
     let mut p = processor();
-    assert_eq!(p.pay(&req("", "bob", 500)), Err(PaymentError::MissingKey));
-    assert_eq!(p.pay(&req("   ", "bob", 500)), Err(PaymentError::MissingKey));
-    assert!(p.gateway().calls.is_empty());
+    ::core::assert_eq!(p.pay(&req("", "bob", 500)), Err(PaymentError::MissingKey));
+    ::core::assert_eq!(p.pay(&req("   ", "bob", 500)), Err(PaymentError::MissingKey));
+    ::core::assert!(p.gateway().calls.is_empty());
 }
 
 #[test]
 fn a_decline_is_final_and_replayed() {
-    let mut p = scripted(vec![Err(ChargeError::Declined("insufficient funds".into()))]);
+    let mut p = scripted(::std::vec![Err(ChargeError::Declined("insufficient funds".into()))]);
     let declined = Err(PaymentError::Declined {
         reason: "insufficient funds".to_owned(),
     });
-    assert_eq!(p.pay(&req("k", "bob", 500)), declined);
-    assert_eq!(p.pay(&req("k", "bob", 500)), declined, "same key, same result");
-    assert_eq!(p.gateway().calls.len(), 1);
+    ::core::assert_eq!(p.pay(&req("k", "bob", 500)), declined);
+    ::core::assert_eq!(p.pay(&req("k", "bob", 500)), declined, "same key, same result");
+    ::core::assert_eq!(p.gateway().calls.len(), 1);
 }
 
 #[test]
 fn an_unavailable_gateway_is_not_remembered_so_a_retry_charges() {
-    let mut p = scripted(vec![Err(ChargeError::Unavailable)]);
-    assert_eq!(p.pay(&req("k", "bob", 500)), Err(PaymentError::Unavailable));
+    let mut p = scripted(::std::vec![Err(ChargeError::Unavailable)]);
+    ::core::assert_eq!(p.pay(&req("k", "bob", 500)), Err(PaymentError::Unavailable));
     let r = p.pay(&req("k", "bob", 500)).unwrap();
-    assert_eq!(r.amount_cents, 500);
-    assert_eq!(p.gateway().calls.len(), 2);
-    assert_eq!(p.pay(&req("k", "bob", 500)), Ok(r));
-    assert_eq!(p.gateway().calls.len(), 2);
+    ::core::assert_eq!(r.amount_cents, 500);
+    ::core::assert_eq!(p.gateway().calls.len(), 2);
+    ::core::assert_eq!(p.pay(&req("k", "bob", 500)), Ok(r));
+    ::core::assert_eq!(p.gateway().calls.len(), 2);
 }
 
 #[test]
 fn after_an_unavailable_attempt_the_key_is_still_free_for_its_first_real_use() {
-    let mut p = scripted(vec![Err(ChargeError::Unavailable)]);
+    let mut p = scripted(::std::vec![Err(ChargeError::Unavailable)]);
     let _ = p.pay(&req("k", "bob", 500));
     // Nothing was recorded, so the key is not yet bound to 5.00.
-    assert!(p.pay(&req("k", "bob", 700)).is_ok());
+    ::core::assert!(p.pay(&req("k", "bob", 700)).is_ok());
 }
 
 #[test]
@@ -115,5 +115,5 @@ fn keys_are_compared_exactly() {
     p.pay(&req("k", "bob", 500)).unwrap();
     p.pay(&req("K", "bob", 500)).unwrap();
     p.pay(&req("k ", "bob", 500)).unwrap();
-    assert_eq!(p.gateway().calls.len(), 3);
+    ::core::assert_eq!(p.gateway().calls.len(), 3);
 }

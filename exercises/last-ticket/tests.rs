@@ -6,15 +6,15 @@ const THREADS: usize = 8;
 
 #[test]
 fn a_new_counter_has_every_ticket() {
-    assert_eq!(TicketCounter::new(5).available(), 5);
-    assert_eq!(TicketCounter::new(0).available(), 0);
+    ::core::assert_eq!(TicketCounter::new(5).available(), 5);
+    ::core::assert_eq!(TicketCounter::new(0).available(), 0);
 }
 
 #[test]
 fn an_empty_counter_sells_nothing() {
     let counter = TicketCounter::new(0);
-    assert!(!counter.try_buy(), "no tickets, no sale");
-    assert_eq!(
+    ::core::assert!(!counter.try_buy(), "no tickets, no sale");
+    ::core::assert_eq!(
         counter.available(),
         0,
         "a refused sale must not wrap below zero"
@@ -24,56 +24,56 @@ fn an_empty_counter_sells_nothing() {
 #[test]
 fn buying_many_is_all_or_nothing() {
     let counter = TicketCounter::new(5);
-    assert!(counter.try_buy_many(3));
-    assert_eq!(counter.available(), 2);
-    assert!(
+    ::core::assert!(counter.try_buy_many(3));
+    ::core::assert_eq!(counter.available(), 2);
+    ::core::assert!(
         !counter.try_buy_many(3),
         "only 2 left: a request for 3 must be refused, not half-filled"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         counter.available(),
         2,
         "a refused request must leave the stock alone"
     );
-    assert!(counter.try_buy_many(2));
-    assert_eq!(counter.available(), 0);
+    ::core::assert!(counter.try_buy_many(2));
+    ::core::assert_eq!(counter.available(), 0);
 }
 
 #[test]
 fn buying_zero_tickets_succeeds_and_changes_nothing() {
     let counter = TicketCounter::new(0);
-    assert!(counter.try_buy_many(0));
-    assert_eq!(counter.available(), 0);
+    ::core::assert!(counter.try_buy_many(0));
+    ::core::assert_eq!(counter.available(), 0);
 }
 
 #[test]
 fn release_returns_tickets_up_to_capacity() {
     let counter = TicketCounter::new(4);
-    assert!(counter.try_buy_many(3));
-    assert_eq!(counter.release(2), Ok(()));
-    assert_eq!(counter.available(), 3);
-    assert_eq!(
+    ::core::assert!(counter.try_buy_many(3));
+    ::core::assert_eq!(counter.release(2), Ok(()));
+    ::core::assert_eq!(counter.available(), 3);
+    ::core::assert_eq!(
         counter.release(2),
         Err(TooMany),
         "only 1 ticket is out; giving back 2 would invent a ticket"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         counter.available(),
         3,
         "a refused release must change nothing"
     );
-    assert_eq!(counter.release(1), Ok(()));
-    assert_eq!(counter.available(), 4);
-    assert_eq!(counter.release(0), Ok(()));
+    ::core::assert_eq!(counter.release(1), Ok(()));
+    ::core::assert_eq!(counter.available(), 4);
+    ::core::assert_eq!(counter.release(0), Ok(()));
 }
 
 #[test]
 fn release_near_u32_max_does_not_overflow() {
     let counter = TicketCounter::new(u32::MAX);
-    assert!(counter.try_buy());
-    assert_eq!(counter.release(2), Err(TooMany));
-    assert_eq!(counter.release(1), Ok(()));
-    assert_eq!(counter.available(), u32::MAX);
+    ::core::assert!(counter.try_buy());
+    ::core::assert_eq!(counter.release(2), Err(TooMany));
+    ::core::assert_eq!(counter.release(1), Ok(()));
+    ::core::assert_eq!(counter.available(), u32::MAX);
 }
 
 #[test]
@@ -92,11 +92,11 @@ fn many_threads_never_oversell() {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).sum()
     });
-    assert_eq!(
+    ::core::assert_eq!(
         sold, TICKETS,
         "{sold} confirmations were sent for {TICKETS} tickets: check and decrement must be one atomic step"
     );
-    assert_eq!(counter.available(), 0);
+    ::core::assert_eq!(counter.available(), 0);
 }
 
 #[test]
@@ -115,7 +115,7 @@ fn the_last_ticket_goes_to_exactly_one_buyer_every_time() {
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap()).sum()
         });
-        assert_eq!(
+        ::core::assert_eq!(
             winners, 1,
             "round {round}: {winners} buyers got the last ticket"
         );
@@ -147,13 +147,13 @@ fn group_purchases_from_many_threads_never_oversell() {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).sum()
     });
-    assert!(sold <= TICKETS, "sold {sold} of {TICKETS} tickets");
-    assert_eq!(
+    ::core::assert!(sold <= TICKETS, "sold {sold} of {TICKETS} tickets");
+    ::core::assert_eq!(
         sold + counter.available(),
         TICKETS,
         "every ticket must be either sold or still available, none lost or invented"
     );
-    assert!(
+    ::core::assert!(
         counter.available() < 4,
         "buyers of 1 ticket should have drained the stock"
     );
@@ -186,7 +186,7 @@ fn buying_and_releasing_at_once_keeps_the_books_balanced() {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).sum()
     });
-    assert_eq!(
+    ::core::assert_eq!(
         net_held + counter.available(),
         TICKETS,
         "tickets held ({net_held}) + available ({}) must equal the capacity",

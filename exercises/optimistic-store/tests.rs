@@ -7,8 +7,8 @@ use std::time::Duration;
 #[test]
 fn insert_starts_at_version_one() {
     let store = Store::new();
-    assert_eq!(store.insert("a", 1), Ok(1));
-    assert_eq!(
+    ::core::assert_eq!(store.insert("a", 1), Ok(1));
+    ::core::assert_eq!(
         store.get("a"),
         Some(Versioned {
             value: 1,
@@ -21,12 +21,12 @@ fn insert_starts_at_version_one() {
 fn insert_refuses_to_overwrite() {
     let store = Store::new();
     store.insert("a", 1).unwrap();
-    assert_eq!(
+    ::core::assert_eq!(
         store.insert("a", 2),
         Err(StoreError::AlreadyExists),
         "insert creates; overwriting would be an unconditional update, the very bug we avoid"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         store.get("a"),
         Some(Versioned {
             value: 1,
@@ -38,7 +38,7 @@ fn insert_refuses_to_overwrite() {
 #[test]
 fn get_of_an_unknown_key_is_none() {
     let store: Store<i32> = Store::new();
-    assert_eq!(store.get("nope"), None);
+    ::core::assert_eq!(store.get("nope"), None);
 }
 
 #[test]
@@ -47,14 +47,14 @@ fn keys_are_independent() {
     store.insert("a", 1).unwrap();
     store.insert("b", 2).unwrap();
     store.update_if("a", 1, 10).unwrap();
-    assert_eq!(
+    ::core::assert_eq!(
         store.get("a"),
         Some(Versioned {
             value: 10,
             version: 2
         })
     );
-    assert_eq!(
+    ::core::assert_eq!(
         store.get("b"),
         Some(Versioned {
             value: 2,
@@ -68,12 +68,12 @@ fn each_successful_update_bumps_the_version_by_one() {
     let store = Store::new();
     store.insert("a", 0).unwrap();
     for expected in 1..=5u64 {
-        assert_eq!(
+        ::core::assert_eq!(
             store.update_if("a", expected, expected as i32),
             Ok(expected + 1)
         );
     }
-    assert_eq!(
+    ::core::assert_eq!(
         store.get("a"),
         Some(Versioned {
             value: 5,
@@ -88,14 +88,14 @@ fn a_conflict_reports_both_versions_and_changes_nothing() {
     store.insert("a", "v1").unwrap();
     store.update_if("a", 1, "v2").unwrap();
     store.update_if("a", 2, "v3").unwrap();
-    assert_eq!(
+    ::core::assert_eq!(
         store.update_if("a", 1, "stale"),
         Err(StoreError::Conflict {
             expected: 1,
             current: 3
         })
     );
-    assert_eq!(
+    ::core::assert_eq!(
         store.update_if("a", 7, "future"),
         Err(StoreError::Conflict {
             expected: 7,
@@ -103,7 +103,7 @@ fn a_conflict_reports_both_versions_and_changes_nothing() {
         }),
         "a version from the future is a conflict too: only an exact match may write"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         store.get("a"),
         Some(Versioned {
             value: "v3",
@@ -115,8 +115,8 @@ fn a_conflict_reports_both_versions_and_changes_nothing() {
 #[test]
 fn update_if_on_an_unknown_key_is_not_found() {
     let store = Store::new();
-    assert_eq!(store.update_if("ghost", 1, 5), Err(StoreError::NotFound));
-    assert_eq!(
+    ::core::assert_eq!(store.update_if("ghost", 1, 5), Err(StoreError::NotFound));
+    ::core::assert_eq!(
         store.get("ghost"),
         None,
         "a failed update must not create the key"
@@ -131,8 +131,8 @@ fn update_with_on_an_unknown_key_is_not_found_without_calling_f() {
         calls += 1;
         v + 1
     });
-    assert_eq!(result, Err(StoreError::NotFound));
-    assert_eq!(calls, 0);
+    ::core::assert_eq!(result, Err(StoreError::NotFound));
+    ::core::assert_eq!(calls, 0);
 }
 
 #[test]
@@ -144,9 +144,9 @@ fn update_with_zero_attempts_gives_up_without_calling_f() {
         calls += 1;
         v + 1
     });
-    assert_eq!(result, Err(StoreError::TooManyConflicts { attempts: 0 }));
-    assert_eq!(calls, 0);
-    assert_eq!(
+    ::core::assert_eq!(result, Err(StoreError::TooManyConflicts { attempts: 0 }));
+    ::core::assert_eq!(calls, 0);
+    ::core::assert_eq!(
         store.get("a"),
         Some(Versioned {
             value: 1,
@@ -168,7 +168,7 @@ fn sneak_in_a_write(store: &Arc<Store<i32>>, key: &'static str, value: i32) {
         "another writer could not reach the store while f was running: \
          update_with must not hold the lock while it calls f",
     );
-    assert!(
+    ::core::assert!(
         result.is_ok(),
         "the concurrent writer should have succeeded: {result:?}"
     );
@@ -187,7 +187,7 @@ fn update_with_retries_after_a_concurrent_write() {
         }
         v - 30
     });
-    assert_eq!(
+    ::core::assert_eq!(
         result,
         Ok(Versioned {
             value: 120,
@@ -195,8 +195,8 @@ fn update_with_retries_after_a_concurrent_write() {
         }),
         "the second try must start from the fresh value 150, not from the stale 100"
     );
-    assert_eq!(calls, 2, "f runs once per attempt");
-    assert_eq!(
+    ::core::assert_eq!(calls, 2, "f runs once per attempt");
+    ::core::assert_eq!(
         store.get("balance"),
         Some(Versioned {
             value: 120,
@@ -215,12 +215,12 @@ fn update_with_gives_up_after_max_attempts_conflicts() {
         sneak_in_a_write(&store, "hot", 1_000 + calls);
         v + 1
     });
-    assert_eq!(result, Err(StoreError::TooManyConflicts { attempts: 3 }));
-    assert_eq!(
+    ::core::assert_eq!(result, Err(StoreError::TooManyConflicts { attempts: 3 }));
+    ::core::assert_eq!(
         calls, 3,
         "exactly max_attempts tries, each with a fresh read"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         store.get("hot"),
         Some(Versioned {
             value: 1_003,
@@ -250,7 +250,7 @@ fn many_threads_incrementing_lose_no_update() {
         }
     });
     let total = THREADS as i64 * EACH;
-    assert_eq!(
+    ::core::assert_eq!(
         store.get("counter"),
         Some(Versioned {
             value: total,
@@ -280,18 +280,18 @@ fn racing_conditional_writes_have_exactly_one_winner_per_version() {
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap()).sum()
         });
-        assert_eq!(
+        ::core::assert_eq!(
             winners, 1,
             "round {round}: {winners} writers all succeeded at version 1"
         );
-        assert_eq!(store.get("seat").unwrap().version, 2);
+        ::core::assert_eq!(store.get("seat").unwrap().version, 2);
     }
 }
 
 #[test]
 fn works_with_any_clonable_value() {
     let store = Store::new();
-    store.insert("tags", vec!["a".to_string()]).unwrap();
+    store.insert("tags", ::std::vec!["a".to_string()]).unwrap();
     let written = store
         .update_with("tags", 1, |tags| {
             let mut tags = tags.clone();
@@ -299,6 +299,6 @@ fn works_with_any_clonable_value() {
             tags
         })
         .unwrap();
-    assert_eq!(written.value, vec!["a".to_string(), "b".to_string()]);
-    assert_eq!(written.version, 2);
+    ::core::assert_eq!(written.value, ::std::vec!["a".to_string(), "b".to_string()]);
+    ::core::assert_eq!(written.version, 2);
 }

@@ -43,13 +43,13 @@ fn transient_and_permanent_errors_are_told_apart() {
             retry_after_ms: Some(5),
         },
     ] {
-        assert!(e.is_transient(), "{e:?} may go away on its own: transient");
+        ::core::assert!(e.is_transient(), "{e:?} may go away on its own: transient");
     }
     for e in [
         CallError::BadRequest("no amount".into()),
         CallError::Declined("funds".into()),
     ] {
-        assert!(
+        ::core::assert!(
             !e.is_transient(),
             "{e:?} will fail the same way again: permanent"
         );
@@ -58,10 +58,10 @@ fn transient_and_permanent_errors_are_told_apart() {
 
 #[test]
 fn safe_to_repeat_needs_idempotency_or_a_key() {
-    assert!(get().safe_to_repeat());
-    assert!(post_with_key().safe_to_repeat());
-    assert!(!post().safe_to_repeat());
-    assert!(Operation {
+    ::core::assert!(get().safe_to_repeat());
+    ::core::assert!(post_with_key().safe_to_repeat());
+    ::core::assert!(!post().safe_to_repeat());
+    ::core::assert!(Operation {
         idempotent: true,
         idempotency_key: Some("k".into())
     }
@@ -72,7 +72,7 @@ fn safe_to_repeat_needs_idempotency_or_a_key() {
 fn backoff_doubles_from_the_base_and_stops_at_the_cap() {
     let p = policy(10, 100_000);
     let delays: Vec<u64> = (1..=6).map(|n| p.backoff_ms(n)).collect();
-    assert_eq!(delays, vec![100, 200, 400, 800, 1_000, 1_000]);
+    ::core::assert_eq!(delays, ::std::vec![100, 200, 400, 800, 1_000, 1_000]);
 }
 
 #[test]
@@ -83,21 +83,21 @@ fn backoff_never_overflows() {
         max_delay_ms: u64::MAX,
         budget_ms: u64::MAX,
     };
-    assert_eq!(p.backoff_ms(1), u64::MAX / 2);
-    assert_eq!(
+    ::core::assert_eq!(p.backoff_ms(1), u64::MAX / 2);
+    ::core::assert_eq!(
         p.backoff_ms(3),
         u64::MAX,
         "a huge product saturates instead of panicking"
     );
-    assert_eq!(p.backoff_ms(64), u64::MAX);
-    assert_eq!(
+    ::core::assert_eq!(p.backoff_ms(64), u64::MAX);
+    ::core::assert_eq!(
         p.backoff_ms(65),
         u64::MAX,
         "shifting by 64 or more must not panic either"
     );
-    assert_eq!(p.backoff_ms(u32::MAX), u64::MAX);
+    ::core::assert_eq!(p.backoff_ms(u32::MAX), u64::MAX);
     let small = policy(1, 1);
-    assert_eq!(
+    ::core::assert_eq!(
         small.backoff_ms(0),
         100,
         "attempt 0 is treated like attempt 1"
@@ -112,9 +112,9 @@ fn success_on_the_first_try_does_not_sleep() {
         calls += 1;
         Ok::<_, CallError>(7)
     });
-    assert_eq!(result, Ok(7));
-    assert_eq!(calls, 1);
-    assert!(clock.sleeps().is_empty());
+    ::core::assert_eq!(result, Ok(7));
+    ::core::assert_eq!(calls, 1);
+    ::core::assert!(clock.sleeps().is_empty());
 }
 
 #[test]
@@ -125,7 +125,7 @@ fn attempt_numbers_start_at_one_and_count_up() {
         seen.push(attempt);
         Err::<(), _>(CallError::Unavailable)
     });
-    assert_eq!(seen, vec![1, 2, 3, 4]);
+    ::core::assert_eq!(seen, ::std::vec![1, 2, 3, 4]);
 }
 
 #[test]
@@ -136,15 +136,15 @@ fn a_permanent_error_is_never_retried() {
         calls += 1;
         Err(CallError::BadRequest("missing amount".into()))
     });
-    assert_eq!(
+    ::core::assert_eq!(
         result,
         Err(RetryError::Permanent {
             error: CallError::BadRequest("missing amount".into()),
             attempts: 1
         })
     );
-    assert_eq!(calls, 1, "retrying a malformed request only adds load");
-    assert!(clock.sleeps().is_empty());
+    ::core::assert_eq!(calls, 1, "retrying a malformed request only adds load");
+    ::core::assert!(clock.sleeps().is_empty());
 }
 
 #[test]
@@ -157,14 +157,14 @@ fn a_permanent_error_after_transient_ones_stops_at_once() {
             Err(CallError::Declined("card blocked".into()))
         }
     });
-    assert_eq!(
+    ::core::assert_eq!(
         result,
         Err(RetryError::Permanent {
             error: CallError::Declined("card blocked".into()),
             attempts: 2
         })
     );
-    assert_eq!(clock.sleeps(), vec![100]);
+    ::core::assert_eq!(clock.sleeps(), ::std::vec![100]);
 }
 
 #[test]
@@ -173,16 +173,16 @@ fn gives_up_after_max_attempts_with_exact_delays() {
     let result: Result<(), _> = retry(&policy(4, 100_000), &get(), &clock, |_| {
         Err(CallError::Unavailable)
     });
-    assert_eq!(
+    ::core::assert_eq!(
         result,
         Err(RetryError::AttemptsExhausted {
             last: CallError::Unavailable,
             attempts: 4
         })
     );
-    assert_eq!(
+    ::core::assert_eq!(
         clock.sleeps(),
-        vec![100, 200, 400],
+        ::std::vec![100, 200, 400],
         "three waits between four attempts, none after the last one"
     );
 }
@@ -196,7 +196,7 @@ fn max_attempts_of_one_means_no_retry_and_zero_acts_like_one() {
             calls += 1;
             Err(CallError::Timeout)
         });
-        assert_eq!(
+        ::core::assert_eq!(
             result,
             Err(RetryError::AttemptsExhausted {
                 last: CallError::Timeout,
@@ -204,7 +204,7 @@ fn max_attempts_of_one_means_no_retry_and_zero_acts_like_one() {
             }),
             "max_attempts = {max}"
         );
-        assert_eq!(
+        ::core::assert_eq!(
             calls, 1,
             "max_attempts = {max}: the first call always happens"
         );
@@ -223,7 +223,7 @@ fn a_non_idempotent_call_is_not_retried_after_an_ambiguous_error() {
             calls += 1;
             Err(error.clone())
         });
-        assert_eq!(
+        ::core::assert_eq!(
             result,
             Err(RetryError::NotSafeToRetry {
                 error: error.clone(),
@@ -231,7 +231,7 @@ fn a_non_idempotent_call_is_not_retried_after_an_ambiguous_error() {
             }),
             "the server may already have done it: retrying a plain POST could charge twice"
         );
-        assert_eq!(calls, 1);
+        ::core::assert_eq!(calls, 1);
     }
 }
 
@@ -245,12 +245,12 @@ fn a_refused_connection_can_be_retried_even_for_a_plain_post() {
             Ok("created")
         }
     });
-    assert_eq!(
+    ::core::assert_eq!(
         result,
         Ok("created"),
         "a refused connection proves the request never arrived, so repeating it is safe"
     );
-    assert_eq!(clock.sleeps(), vec![100, 200]);
+    ::core::assert_eq!(clock.sleeps(), ::std::vec![100, 200]);
 }
 
 #[test]
@@ -263,7 +263,7 @@ fn a_post_becomes_unsafe_again_once_the_error_is_ambiguous() {
             Err(CallError::Timeout)
         }
     });
-    assert_eq!(
+    ::core::assert_eq!(
         result,
         Err(RetryError::NotSafeToRetry {
             error: CallError::Timeout,
@@ -282,8 +282,8 @@ fn a_post_with_an_idempotency_key_is_retried() {
             Ok(201)
         }
     });
-    assert_eq!(result, Ok(201));
-    assert_eq!(clock.sleeps(), vec![100]);
+    ::core::assert_eq!(result, Ok(201));
+    ::core::assert_eq!(clock.sleeps(), ::std::vec![100]);
 }
 
 #[test]
@@ -306,10 +306,10 @@ fn retry_after_from_the_server_stretches_the_wait() {
             _ => Ok(()),
         },
     );
-    assert_eq!(result, Ok(()));
-    assert_eq!(
+    ::core::assert_eq!(result, Ok(()));
+    ::core::assert_eq!(
         clock.sleeps(),
-        vec![750, 200, 400],
+        ::std::vec![750, 200, 400],
         "wait the larger of our backoff and the server's retry-after"
     );
 }
@@ -321,16 +321,16 @@ fn the_budget_stops_a_retry_that_would_start_too_late() {
     let result: Result<(), _> = retry(&policy(10, 500), &get(), &clock, |_| {
         Err(CallError::Unavailable)
     });
-    assert_eq!(
+    ::core::assert_eq!(
         result,
         Err(RetryError::BudgetExhausted {
             last: CallError::Unavailable,
             attempts: 3
         })
     );
-    assert_eq!(
+    ::core::assert_eq!(
         clock.sleeps(),
-        vec![100, 200],
+        ::std::vec![100, 200],
         "no pointless sleep once the budget is gone"
     );
 }
@@ -341,7 +341,7 @@ fn a_retry_that_would_start_exactly_at_the_deadline_is_not_made() {
     let result: Result<(), _> = retry(&policy(10, 300), &get(), &clock, |_| {
         Err(CallError::Unavailable)
     });
-    assert_eq!(
+    ::core::assert_eq!(
         result,
         Err(RetryError::BudgetExhausted {
             last: CallError::Unavailable,
@@ -359,7 +359,7 @@ fn time_spent_inside_calls_counts_against_the_budget() {
         Err(CallError::Timeout)
     });
     // 700 elapsed + 100 wait < 2000; 1500 elapsed + 200 wait < 2000; 2400 + 400 >= 2000.
-    assert_eq!(
+    ::core::assert_eq!(
         result,
         Err(RetryError::BudgetExhausted {
             last: CallError::Timeout,
@@ -367,7 +367,7 @@ fn time_spent_inside_calls_counts_against_the_budget() {
         }),
         "elapsed time is measured on the clock from before the first call, calls included"
     );
-    assert_eq!(clock.sleeps(), vec![100, 200]);
+    ::core::assert_eq!(clock.sleeps(), ::std::vec![100, 200]);
 }
 
 #[test]
@@ -378,7 +378,7 @@ fn a_retry_after_longer_than_the_budget_gives_up_at_once() {
             retry_after_ms: Some(60_000),
         })
     });
-    assert_eq!(
+    ::core::assert_eq!(
         result,
         Err(RetryError::BudgetExhausted {
             last: CallError::TooManyRequests {
@@ -387,7 +387,7 @@ fn a_retry_after_longer_than_the_budget_gives_up_at_once() {
             attempts: 1
         })
     );
-    assert!(clock.sleeps().is_empty());
+    ::core::assert!(clock.sleeps().is_empty());
 }
 
 #[test]
@@ -398,8 +398,8 @@ fn a_zero_budget_still_allows_the_first_call() {
         calls += 1;
         Ok::<_, CallError>("ok")
     });
-    assert_eq!(result, Ok("ok"));
-    assert_eq!(calls, 1);
+    ::core::assert_eq!(result, Ok("ok"));
+    ::core::assert_eq!(calls, 1);
 }
 
 #[test]
@@ -412,8 +412,8 @@ fn huge_limits_do_not_overflow() {
         budget_ms: u64::MAX,
     };
     let result: Result<(), _> = retry(&p, &get(), &clock, |_| Err(CallError::Timeout));
-    assert!(
-        matches!(result, Err(RetryError::BudgetExhausted { .. })),
+    ::core::assert!(
+        ::core::matches!(result, Err(RetryError::BudgetExhausted { .. })),
         "with growing delays the budget runs out first, without an arithmetic panic: {result:?}"
     );
 }
@@ -435,7 +435,7 @@ fn a_429_is_an_explicit_refusal_so_even_a_plain_post_is_retried() {
         Ok("created"),
         "a 429 says the server did not take the request: repeating it cannot charge twice"
     );
-    ::core::assert_eq!(clock.sleeps(), vec![700], "and Retry-After sets the wait");
+    ::core::assert_eq!(clock.sleeps(), ::std::vec![700], "and Retry-After sets the wait");
 }
 
 #[test]

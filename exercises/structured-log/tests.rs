@@ -9,7 +9,7 @@ fn the_five_ws_render_in_insertion_order() {
         .field("service", "checkout")
         .field("reason", "card_declined")
         .render();
-    assert_eq!(
+    ::core::assert_eq!(
         line,
         "ts=1700000000000 level=error msg=\"payment failed\" user_id=42 txn_id=tx-9f3 amount=19.99 service=checkout reason=card_declined",
         "fields must follow ts, level and msg, in the order they were added"
@@ -19,7 +19,7 @@ fn the_five_ws_render_in_insertion_order() {
 #[test]
 fn an_event_without_fields_has_no_trailing_space() {
     let line = Event::new(0, Level::Warn, "disk_low").render();
-    assert_eq!(line, "ts=0 level=warn msg=disk_low");
+    ::core::assert_eq!(line, "ts=0 level=warn msg=disk_low");
 }
 
 #[test]
@@ -30,14 +30,14 @@ fn every_level_has_its_lower_case_name() {
         (Level::Error, "error"),
     ] {
         let line = Event::new(1, level, "x").render();
-        assert_eq!(line, format!("ts=1 level={name} msg=x"));
+        ::core::assert_eq!(line, ::std::format!("ts=1 level={name} msg=x"));
     }
 }
 
 #[test]
 fn an_empty_value_is_written_as_empty_quotes() {
     let line = Event::new(1, Level::Info, "").field("note", "").render();
-    assert_eq!(
+    ::core::assert_eq!(
         line, "ts=1 level=info msg=\"\" note=\"\"",
         "an empty value must be quoted, or `note=` would be followed directly by the next key"
     );
@@ -48,7 +48,7 @@ fn an_equals_sign_forces_quotes() {
     let line = Event::new(1, Level::Info, "q")
         .field("query", "a=b")
         .render();
-    assert_eq!(line, "ts=1 level=info msg=q query=\"a=b\"");
+    ::core::assert_eq!(line, "ts=1 level=info msg=q query=\"a=b\"");
 }
 
 #[test]
@@ -57,7 +57,7 @@ fn quotes_and_backslashes_are_escaped_inside_quotes() {
         .field("path", r"C:\temp")
         .field("said", r#"he said "hi""#)
         .render();
-    assert_eq!(
+    ::core::assert_eq!(
         line, r#"ts=1 level=info msg=q path="C:\\temp" said="he said \"hi\"""#,
         "a backslash becomes \\\\ and a quote becomes \\\" inside a quoted value"
     );
@@ -69,11 +69,11 @@ fn a_newline_cannot_forge_a_second_log_line() {
     let line = Event::new(7, Level::Warn, "login")
         .field("user", hostile)
         .render();
-    assert!(
+    ::core::assert!(
         !line.contains('\n'),
         "the rendered line must never contain a raw newline, got: {line:?}"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         line,
         r#"ts=7 level=warn msg=login user="bob\nts=1 level=info msg=\"refund approved\"""#
     );
@@ -87,7 +87,7 @@ fn tab_carriage_return_and_other_control_characters_are_escaped() {
         .field("c", "\u{1b}[31mred")
         .field("d", "nul\u{0}")
         .render();
-    assert_eq!(
+    ::core::assert_eq!(
         line, r#"ts=1 level=info msg=x a="1\t2" b="3\r4" c="\u{1b}[31mred" d="nul\u{0}""#,
         "other control characters become \\u{{lowercase hex}}"
     );
@@ -98,7 +98,7 @@ fn non_ascii_text_stays_readable_and_bare() {
     let line = Event::new(1, Level::Info, "x")
         .field("city", "Zürich")
         .render();
-    assert_eq!(
+    ::core::assert_eq!(
         line, "ts=1 level=info msg=x city=Zürich",
         "letters outside ASCII are not control characters and need no quotes"
     );
@@ -107,7 +107,7 @@ fn non_ascii_text_stays_readable_and_bare() {
 #[test]
 fn the_message_is_quoted_with_the_same_rules() {
     let line = Event::new(1, Level::Error, "bad \"input\"\n").render();
-    assert_eq!(line, r#"ts=1 level=error msg="bad \"input\"\n""#);
+    ::core::assert_eq!(line, r#"ts=1 level=error msg="bad \"input\"\n""#);
 }
 
 #[test]
@@ -119,12 +119,12 @@ fn keys_are_cleaned_of_unsafe_characters() {
         .field("", 4)
         .field("clé", 5);
     let keys: Vec<&str> = event.fields.iter().map(|(k, _)| k.as_str()).collect();
-    assert_eq!(
+    ::core::assert_eq!(
         keys,
-        vec!["user_id", "a_b", "http.status-code_2", "_", "cl_"],
+        ::std::vec!["user_id", "a_b", "http.status-code_2", "_", "cl_"],
         "letters, digits, '_', '.', '-' stay; anything else becomes '_'; an empty key becomes '_'"
     );
-    assert_eq!(
+    ::core::assert_eq!(
         event.render(),
         "ts=1 level=info msg=x user_id=1 a_b=2 http.status-code_2=3 _=4 cl_=5"
     );
@@ -136,15 +136,15 @@ fn a_repeated_key_replaces_the_value_in_place() {
         .field("attempt", 1)
         .field("user_id", 9)
         .field("attempt", 2);
-    assert_eq!(
+    ::core::assert_eq!(
         event.fields,
-        vec![
+        ::std::vec![
             ("attempt".to_string(), "2".to_string()),
             ("user_id".to_string(), "9".to_string())
         ],
         "the second `attempt` must overwrite the first and keep its position"
     );
-    assert_eq!(event.render(), "ts=1 level=info msg=x attempt=2 user_id=9");
+    ::core::assert_eq!(event.render(), "ts=1 level=info msg=x attempt=2 user_id=9");
 }
 
 #[test]
@@ -152,7 +152,7 @@ fn keys_that_clean_to_the_same_name_are_the_same_field() {
     let event = Event::new(1, Level::Info, "x")
         .field("user id", 1)
         .field("user_id", 2);
-    assert_eq!(event.fields, vec![("user_id".to_string(), "2".to_string())]);
+    ::core::assert_eq!(event.fields, ::std::vec![("user_id".to_string(), "2".to_string())]);
 }
 
 #[test]
@@ -160,19 +160,19 @@ fn missing_keeps_the_order_of_the_required_list() {
     let event = Event::new(1, Level::Info, "charge")
         .field("amount", 5)
         .field("user_id", 3);
-    assert_eq!(
+    ::core::assert_eq!(
         event.missing(&["reason", "user_id", "txn_id", "amount"]),
-        vec!["reason", "txn_id"]
+        ::std::vec!["reason", "txn_id"]
     );
-    assert!(event.missing(&["amount", "user_id"]).is_empty());
-    assert!(event.missing(&[]).is_empty());
+    ::core::assert!(event.missing(&["amount", "user_id"]).is_empty());
+    ::core::assert!(event.missing(&[]).is_empty());
 }
 
 #[test]
 fn new_keeps_the_values_it_was_given() {
     let event = Event::new(99, Level::Warn, "slow query");
-    assert_eq!(event.ts_ms, 99);
-    assert_eq!(event.level, Level::Warn);
-    assert_eq!(event.message, "slow query");
-    assert!(event.fields.is_empty());
+    ::core::assert_eq!(event.ts_ms, 99);
+    ::core::assert_eq!(event.level, Level::Warn);
+    ::core::assert_eq!(event.message, "slow query");
+    ::core::assert!(event.fields.is_empty());
 }

@@ -15,7 +15,7 @@ use crate::runner::report::SourceFile;
 use crate::runner::{
     Catalog, CheckError, Exercise, Report, Runner, TestStatus, Verdict, load_catalog, workspace,
 };
-use crate::store::Store;
+use crate::store::{Store, Update};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -42,6 +42,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<u8> {
     let catalog = load_catalog(&source, Some(&library));
     for problem in &catalog.problems {
         eprintln!("warning: {problem}");
+    }
+    if args.solutions && !args.all {
+        anyhow::bail!(
+            "--solutions works only with --all (it checks every exercise's solution and starter)"
+        );
     }
     let data_dir = global.data_dir()?;
     let runner = Runner::new(workspace::cache_dir(&data_dir));
@@ -100,24 +105,24 @@ fn record_check(data_dir: &std::path::Path, id: &str, report: &Report) {
     if report.cached {
         return;
     }
-    let recorded = Store::open(data_dir).and_then(|(mut store, at_open)| {
-        store.progress.exercises.note_check(id, report);
-        let hour = store.progress.cards.settings.day_start_hour;
-        store.progress.activity.record(
+    let recorded = Store::update(data_dir, |progress| {
+        progress.exercises.note_check(id, report);
+        let hour = progress.cards.settings.day_start_hour;
+        progress.activity.record(
             crate::progress::ActivityKind::Check,
             chrono::Utc::now(),
             hour,
         );
-        let at_save = store.save()?;
-        for q in at_open.iter().chain(&at_save) {
-            eprintln!(
-                "note: your progress file could not be read ({}); it was kept as {} and a new one written",
-                q.reason,
-                q.copy.display()
-            );
-        }
-        Ok(())
     });
+    match &recorded {
+        Ok(Update::Saved(Some(q))) => eprintln!(
+            "note: your progress file could not be read ({}); it was kept as {} and a new one written",
+            crate::store::quote(&q.reason),
+            q.copy.display()
+        ),
+        Ok(Update::ReadOnly(banner)) => eprintln!("note: the check was not recorded. {banner}"),
+        _ => {}
+    }
     if let Err(e) = recorded {
         eprintln!("warning: the check was not recorded in your progress: {e:#}");
     }
@@ -161,6 +166,9 @@ fn print_report(exercise: &Exercise, report: &Report) {
     }
     if !report.stray_output.trim().is_empty() {
         println!("output:\n{}", report.stray_output.trim_end());
+    }
+    if !report.sandbox.is_empty() {
+        println!("the tests ran {}", report.sandbox);
     }
     let cached = if report.cached { ", cached" } else { "" };
     println!(

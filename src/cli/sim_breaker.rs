@@ -23,7 +23,8 @@ pub fn run(scenario: &Path, trace: bool) -> Result<u8> {
             scenario.display()
         )
     })?;
-    let lines = run_scenario(&parsed);
+    let lines =
+        run_scenario(&parsed).map_err(|e| anyhow::anyhow!("{}: {e}", scenario.display()))?;
     let mut out = std::io::stdout().lock();
     if trace {
         writeln!(out, "{}", TraceLine::CSV_HEADER)?;

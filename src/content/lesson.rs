@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::problem::{Problem, locate};
-use super::source::{ContentSource, join_inside};
+use super::source::{ContentSource, ReadError, join_inside};
 use super::{SIMULATION_IDS, figures};
 
 /// `lesson.ron` as written by an author.
@@ -171,11 +171,20 @@ pub fn load_library(source: &ContentSource) -> Library {
 pub fn load_pack(source: &ContentSource, folder: &str) -> Result<LessonPack, Vec<Problem>> {
     let base = format!("lessons/{folder}");
     let meta_path = format!("{base}/lesson.ron");
-    let Some(text) = source.read_to_string(&meta_path) else {
-        return Err(vec![Problem::whole_file(
-            &meta_path,
-            "missing lesson.ron (every folder in lessons/ is a pack)",
-        )]);
+    let text = match source.read_text(&meta_path) {
+        Ok(text) => text,
+        Err(ReadError::Missing) => {
+            return Err(vec![Problem::whole_file(
+                &meta_path,
+                "missing lesson.ron (every folder in lessons/ is a pack)",
+            )]);
+        }
+        Err(e) => {
+            return Err(vec![Problem::whole_file(
+                &meta_path,
+                format!("lesson.ron: {e}"),
+            )]);
+        }
     };
     let meta: PackFile =
         ron::from_str(&text).map_err(|e| vec![Problem::from_ron(&meta_path, &text, &e)])?;
@@ -236,12 +245,16 @@ pub fn load_pack(source: &ContentSource, folder: &str) -> Result<LessonPack, Vec
                 continue;
             }
         };
-        let Some(markdown) = source.read_to_string(&path) else {
-            problems.push(at(
-                &format!("\"{}\"", s.file),
-                format!("section file `{path}` is missing"),
-            ));
-            continue;
+        let markdown = match source.read_text(&path) {
+            Ok(markdown) => markdown,
+            Err(e) => {
+                let message = match e {
+                    ReadError::Missing => format!("section file `{path}` is missing"),
+                    e => format!("section file `{path}`: {e}"),
+                };
+                problems.push(at(&format!("\"{}\"", s.file), message));
+                continue;
+            }
         };
         let blocks = parse_blocks(source, &base, &path, &markdown, &mut problems);
         sections.push(Section {
@@ -369,6 +382,8 @@ fn rewrite_images(
 }
 
 /// Rewrites the image links of one line of prose (an image link never spans lines).
+/// Linear in the line: the next `](` and `)` are remembered, not searched again from
+/// every `![` (a line full of `![` once took seconds).
 fn rewrite_line(
     source: &ContentSource,
     base: &str,
@@ -378,23 +393,27 @@ fn rewrite_line(
     out: &mut String,
     problems: &mut Vec<Problem>,
 ) {
-    let mut rest = line;
-    while let Some(start) = rest.find("![") {
-        let after_word = rest[..start]
+    let mut next_close = NextMatch::new(line, "](");
+    let mut next_paren = NextMatch::new(line, ")");
+    // Everything before `done` is in `out`.
+    let mut done = 0;
+    while let Some(found) = line[done..].find("![") {
+        let start = done + found;
+        let after_word = line[..start]
             .chars()
             .next_back()
             .is_some_and(|c| c.is_alphanumeric() || c == '_');
-        let link = rest[start..]
-            .find("](")
-            .map(|i| start + i + 2)
-            .and_then(|close| rest[close..].find(')').map(|i| (close, close + i)));
+        let link = next_close
+            .from(start)
+            .map(|i| i + 2)
+            .and_then(|close| next_paren.from(close).map(|end| (close, end)));
         let Some((close, end)) = link.filter(|_| !after_word) else {
-            out.push_str(&rest[..start + 2]);
-            rest = &rest[start + 2..];
+            out.push_str(&line[done..start + 2]);
+            done = start + 2;
             continue;
         };
-        let target = rest[close..end].trim();
-        out.push_str(&rest[..close]);
+        let target = line[close..end].trim();
+        out.push_str(&line[done..close]);
         if target.contains("://") {
             out.push_str(target);
         } else {
@@ -417,9 +436,44 @@ fn rewrite_line(
                 }
             }
         }
-        rest = &rest[end..];
+        done = end;
     }
-    out.push_str(rest);
+    out.push_str(&line[done..]);
+}
+
+/// The first place of `pattern` at or after a position that only moves forward, each
+/// stretch of the text searched once.
+struct NextMatch<'a> {
+    text: &'a str,
+    pattern: &'static str,
+    /// The last answer: `Some(None)` means there is none after where it was searched.
+    last: Option<Option<usize>>,
+}
+
+impl<'a> NextMatch<'a> {
+    fn new(text: &'a str, pattern: &'static str) -> Self {
+        Self {
+            text,
+            pattern,
+            last: None,
+        }
+    }
+
+    fn from(&mut self, at: usize) -> Option<usize> {
+        match self.last {
+            Some(None) => None,
+            Some(Some(found)) if found >= at => Some(found),
+            _ => {
+                let found = self
+                    .text
+                    .get(at..)
+                    .and_then(|rest| rest.find(self.pattern))
+                    .map(|i| at + i);
+                self.last = Some(found);
+                found
+            }
+        }
+    }
 }
 
 /// The `bytes://` URIs of every image a section shows, so the reader can hand their bytes

@@ -20,27 +20,65 @@ pub enum ContentSource {
     Disk(PathBuf),
 }
 
+/// The largest content file read; real ones are a few KiB.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// Why a content file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("missing")]
+    Missing,
+    #[error("it is a link to {0}, outside its folder; copy the file into the pack instead")]
+    OutsidePack(String),
+    #[error("it is not UTF-8 text (invalid byte at offset {0}); save it as UTF-8")]
+    NotUtf8(usize),
+    #[error("it is not a regular file, or larger than {} MiB", MAX_FILE_BYTES >> 20)]
+    NotAFile,
+    #[error("cannot read it: {0}")]
+    Io(String),
+}
+
 impl ContentSource {
-    /// Reads a text file; `None` when it does not exist or is not UTF-8.
+    /// Reads a text file; `None` when it cannot be read (see [`Self::read_text`]).
     pub fn read_to_string(&self, rel: &str) -> Option<String> {
-        match self {
-            Self::Embedded => embedded_file(rel).and_then(|b| String::from_utf8(b.to_vec()).ok()),
-            Self::Disk(root) => std::fs::read_to_string(root.join(rel)).ok(),
-        }
+        self.read_text(rel).ok()
+    }
+
+    /// Reads a text file, saying why not: missing, a link out of its pack, not UTF-8.
+    pub fn read_text(&self, rel: &str) -> Result<String, ReadError> {
+        let bytes = self.read_checked(rel)?;
+        String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8(e.utf8_error().valid_up_to()))
     }
 
     /// Reads a binary file (images).
     pub fn read_bytes(&self, rel: &str) -> Option<Vec<u8>> {
-        match self {
-            Self::Embedded => embedded_file(rel).map(<[u8]>::to_vec),
-            Self::Disk(root) => std::fs::read(root.join(rel)).ok(),
+        self.read_checked(rel).ok()
+    }
+
+    /// The bytes of `rel`. On disk the file must resolve (links followed) inside its own
+    /// top folder, `lessons/<pack>/` or `exercises/<id>/`, so a link cannot show a file
+    /// from elsewhere as a lesson; it must be a regular file of bounded size.
+    fn read_checked(&self, rel: &str) -> Result<Vec<u8>, ReadError> {
+        let root = match self {
+            Self::Embedded => {
+                return embedded_file(rel)
+                    .map(<[u8]>::to_vec)
+                    .ok_or(ReadError::Missing);
+            }
+            Self::Disk(root) => root,
+        };
+        let path = inside_own_folder(root, rel)?;
+        let meta = std::fs::metadata(&path).map_err(|e| ReadError::Io(e.to_string()))?;
+        if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
+            return Err(ReadError::NotAFile);
         }
+        std::fs::read(&path).map_err(|e| ReadError::Io(e.to_string()))
     }
 
     pub fn exists(&self, rel: &str) -> bool {
         match self {
             Self::Embedded => embedded_file(rel).is_some(),
-            Self::Disk(root) => root.join(rel).is_file(),
+            Self::Disk(root) => inside_own_folder(root, rel).is_ok_and(|p| p.is_file()),
         }
     }
 
@@ -98,6 +136,24 @@ fn embedded_file(rel: &str) -> Option<&'static [u8]> {
     embedded_root(top)?.get_file(rest).map(|f| f.contents())
 }
 
+/// `root/rel` resolved (links followed), if it lies inside `root`'s folder named by the
+/// first two parts of `rel` (`lessons/<pack>`).
+fn inside_own_folder(root: &Path, rel: &str) -> Result<PathBuf, ReadError> {
+    let path = root.join(rel);
+    let real = match std::fs::canonicalize(&path) {
+        Ok(real) => real,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::Missing),
+        Err(e) => return Err(ReadError::Io(e.to_string())),
+    };
+    let own: PathBuf = Path::new(rel).components().take(2).collect();
+    let folder = std::fs::canonicalize(root.join(own)).map_err(|e| ReadError::Io(e.to_string()))?;
+    if real.starts_with(&folder) {
+        Ok(real)
+    } else {
+        Err(ReadError::OutsidePack(real.display().to_string()))
+    }
+}
+
 /// Joins `rel` (a path written inside a pack, such as a section file or an image) onto the
 /// pack folder `base`, refusing anything that could escape it: absolute paths, `..`,
 /// backslashes and drive prefixes.
@@ -135,6 +191,27 @@ mod tests {
             join_inside("lessons/a", "./img/x.png").as_deref(),
             Ok("lessons/a/img/x.png")
         );
+    }
+
+    #[test]
+    fn links_out_of_the_pack_and_non_utf8_files_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = dir.path().join("lessons/p");
+        std::fs::create_dir_all(&pack).unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "outside").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret.txt"), pack.join("01.md")).unwrap();
+        std::fs::write(pack.join("02.md"), b"ok \xff").unwrap();
+        std::fs::write(pack.join("real.md"), "inside").unwrap();
+        std::os::unix::fs::symlink(pack.join("real.md"), pack.join("03.md")).unwrap();
+        let src = ContentSource::Disk(dir.path().to_owned());
+        assert!(matches!(
+            src.read_text("lessons/p/01.md"),
+            Err(ReadError::OutsidePack(_))
+        ));
+        assert!(!src.exists("lessons/p/01.md"));
+        assert_eq!(src.read_text("lessons/p/02.md"), Err(ReadError::NotUtf8(3)));
+        assert_eq!(src.read_text("lessons/p/03.md").as_deref(), Ok("inside"));
+        assert_eq!(src.read_text("lessons/p/04.md"), Err(ReadError::Missing));
     }
 
     #[test]

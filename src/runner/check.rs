@@ -12,12 +12,14 @@ use std::time::{Duration, Instant};
 use super::compile::{self, BuildFiles};
 use super::exercise::Exercise;
 use super::libtest::{self, Names, RunEnd};
-use super::report::{Report, TestStatus, Verdict};
+use super::report::{Diagnostic, Level, Location, Report, SourceFile, TestStatus, Verdict};
+use super::sandbox::{self, Sandbox};
+use super::screen;
 use super::toolchain::{Toolchain, ToolchainError};
 use super::watchdog::{self, Ending, Job, Limits};
 
 /// Bump when the report format or the build changes, so old cached results are ignored.
-const CACHE_VERSION: u32 = 2;
+const CACHE_VERSION: u32 = 3;
 
 /// Where a check is, for a progress indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +33,7 @@ pub enum Phase {
 pub enum CheckError {
     #[error(transparent)]
     Toolchain(#[from] ToolchainError),
-    #[error("{what}: {source}")]
+    #[error("{what}")]
     Io {
         what: String,
         #[source]
@@ -58,12 +60,25 @@ pub struct Runner {
     build_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Old cached results are pruned once per runner, on its first new result.
     pruned: std::sync::Once,
+    /// Run folders of dead processes are removed once per runner, on its first run.
+    swept: std::sync::Once,
+    /// What Landlock enforces on this kernel, measured on the first run.
+    sandbox_status: std::sync::OnceLock<String>,
+    /// The compiler's memory limit (`RLIMIT_DATA`).
+    compile_memory: u64,
+    /// Refuse files that name what no exercise needs (see [`screen`]); off only in tests
+    /// of the defences behind it.
+    screen_source: bool,
 }
 
 /// The default wall-clock limit of a test run.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The compiler's wall-clock limit: generous, it only guards against a hang.
 const COMPILE_TIMEOUT: Duration = Duration::from_secs(60);
+/// The compiler's memory limit: an exercise compiles in a few hundred MiB.
+pub const COMPILE_MEMORY: u64 = 2 << 30;
+/// The file libtest writes each test's result to (`--logfile`), in the run folder.
+const LOGFILE: &str = "results.log";
 /// Captured stdout of a test run; more kills it.
 pub const OUTPUT_CAP: usize = 4 * 1024 * 1024;
 /// Cached results kept on disk (a few KiB each); older ones are deleted. Builds and
@@ -83,7 +98,24 @@ impl Runner {
             memo: Mutex::new(HashMap::new()),
             build_locks: Mutex::new(HashMap::new()),
             pruned: std::sync::Once::new(),
+            swept: std::sync::Once::new(),
+            sandbox_status: std::sync::OnceLock::new(),
+            compile_memory: COMPILE_MEMORY,
+            screen_source: true,
         }
+    }
+
+    /// Uses this memory limit for the compiler instead of [`COMPILE_MEMORY`].
+    pub fn with_compile_memory(mut self, bytes: u64) -> Self {
+        self.compile_memory = bytes;
+        self
+    }
+
+    /// Builds files the source screen would refuse, to test the defences behind it
+    /// (`-F unsafe_code`, the harness's own log, the sandbox). Never for learners.
+    pub fn without_source_screen(mut self) -> Self {
+        self.screen_source = false;
+        self
     }
 
     /// Uses this compiler instead of `rustc` on `PATH`.
@@ -131,12 +163,20 @@ impl Runner {
             report.cached = true;
             return Ok(report);
         }
+        if self.screen_source {
+            let refused = screen::learner_file(source);
+            if !refused.is_empty() {
+                return Ok(refused_report(exercise, &refused, started));
+            }
+        }
         let lock = self.build_lock(&exercise.id);
         let _building = lock.lock().await;
 
         on_phase(Phase::Compiling);
         let dir = self.cache_dir.join("build").join(&exercise.id);
         std::fs::create_dir_all(&dir).map_err(io(format!("cannot create {}", dir.display())))?;
+        // Another process checking the same exercise would share the folder.
+        let _shared = lock_folder(&dir).await?;
         let files = BuildFiles::new(&dir, &exercise.id, source);
         std::fs::write(&files.tests, &exercise.tests)
             .map_err(io(format!("cannot write {}", files.tests.display())))?;
@@ -144,13 +184,15 @@ impl Runner {
             .map_err(io(format!("cannot write {}", files.combined.display())))?;
         let _ = std::fs::remove_file(&files.binary);
         let incremental = self.cache_dir.join("incremental").join(&exercise.id);
+        remove_unfinished_sessions(&incremental);
         let compile_job = Job {
             program: toolchain.rustc.clone(),
             args: compile::rustc_args(&files, &compile::crate_name(&exercise.id), &incremental),
             env: compiler_env(),
             cwd: dir.clone(),
+            sandbox: None,
         };
-        let built = watchdog::run(&compile_job, &compile_limits())
+        let built = watchdog::run(&compile_job, &self.compile_limits())
             .await
             .map_err(io(format!("cannot run {}", toolchain.rustc.display())))?;
         let mut diagnostics =
@@ -170,13 +212,16 @@ impl Runner {
             points: exercise.points,
             elapsed_ms: 0,
             cached: false,
+            sandbox: String::new(),
         };
         if built.ending != Ending::Exited(0) {
+            let limit = self.compile_limit_hit(&built);
             report.summary = match built.ending {
                 Ending::TimedOut => format!(
                     "the compiler did not finish within {} s",
                     COMPILE_TIMEOUT.as_secs()
                 ),
+                _ if limit.is_some() => limit.unwrap_or_default(),
                 _ => {
                     let (mine, theirs): (Vec<_>, Vec<_>) =
                         report.errors().partition(|d| d.in_learner_file());
@@ -196,29 +241,55 @@ impl Runner {
                 }
             };
             report.elapsed_ms = millis(started.elapsed());
-            if built.ending != Ending::TimedOut {
+            if built.ending == Ending::Exited(1) {
                 self.remember(key, &report);
             }
             return Ok(report);
         }
 
         on_phase(Phase::Running);
-        let workdir = RunDir::create()?;
+        self.swept.call_once(|| sweep_run_dirs(&self.runs_dir()));
+        let workdir = RunDir::create(&self.runs_dir())?;
+        // The run works on its own link to the binary, so the build folder (hidden tests included) stays
+        // out of the sandbox and another process may rebuild meanwhile.
+        let binary = workdir.0.join("exercise-tests");
+        // A hard link, not a copy: writing a copy would leave a write descriptor that a
+        // fork on another thread could inherit, and exec then fails with ETXTBSY. The
+        // compiler replaces (unlinks) its output, so the linked inode stays as built.
+        std::fs::hard_link(&files.binary, &binary)
+            .or_else(|_| std::fs::copy(&files.binary, &binary).map(|_| ()))
+            .map_err(io(format!(
+                "cannot copy the test binary to {}",
+                binary.display()
+            )))?;
+        drop(_shared);
+        drop(_building);
+        let sandbox = Sandbox {
+            writable: workdir.0.clone(),
+            readable: vec![toolchain.target_libdir.clone()],
+        };
+        report.sandbox = self
+            .sandbox_status
+            .get_or_init(|| sandbox::probe(&sandbox).describe())
+            .clone();
         let test_limits = self.test_limits();
         let list = watchdog::run(
-            &self.test_job(toolchain, &files, &workdir.0, &["--list"]),
+            &self.test_job(toolchain, &binary, &sandbox, &["--list"]),
             &test_limits,
         )
         .await
         .map_err(io("cannot run the test binary"))?;
         let expected = libtest::parse_list(&String::from_utf8_lossy(&list.stdout));
         let prefix = format!("{}::", compile::module_name(&self.nonce));
+        let logfile = workdir.0.join(LOGFILE);
         let run = watchdog::run(
             &self.test_job(
                 toolchain,
-                &files,
-                &workdir.0,
+                &binary,
+                &sandbox,
                 &[
+                    "--logfile",
+                    &logfile.display().to_string(),
                     "-Z",
                     "unstable-options",
                     "--format",
@@ -232,10 +303,15 @@ impl Runner {
         )
         .await
         .map_err(io("cannot run the test binary"))?;
+        let mut run = run;
+        run.stderr = without_line(&run.stderr, LOGFILE_WARNING);
         let names = Names {
             hidden_prefix: &prefix,
         };
-        let result = libtest::interpret(&expected, &run, &files, &names);
+        let mut result = libtest::interpret(&expected, &run, &files, &names);
+        // Read with a cap: the binary could have filled it up to its file-size limit.
+        let log = read_capped(&logfile, OUTPUT_CAP);
+        libtest::corroborate(&mut result, &expected, &log);
         grade(&mut report, result, list.ending);
         report.elapsed_ms = millis(started.elapsed());
         if matches!(report.verdict, Verdict::Passed | Verdict::Failed) {
@@ -261,11 +337,52 @@ impl Runner {
             .block_on(self.check(exercise, source, &|_| {}))
     }
 
+    fn runs_dir(&self) -> PathBuf {
+        self.cache_dir.join("runs")
+    }
+
+    fn compile_limits(&self) -> Limits {
+        Limits {
+            timeout: COMPILE_TIMEOUT,
+            cpu_seconds: COMPILE_TIMEOUT.as_secs(),
+            address_space: None,
+            data_size: Some(self.compile_memory),
+            file_size: 512 << 20,
+            output_cap: OUTPUT_CAP,
+        }
+    }
+
+    /// The sentence for a compiler a limit of ours stopped, if one did: out of memory it
+    /// aborts ("memory allocation of N bytes failed") or cannot even load; at the CPU
+    /// limit it gets SIGXCPU.
+    fn compile_limit_hit(&self, built: &watchdog::Finished) -> Option<String> {
+        let stderr = String::from_utf8_lossy(&built.stderr);
+        let out_of_memory = stderr.contains("memory allocation of")
+            || stderr.contains("failed to map segment")
+            || stderr.contains("cannot allocate memory")
+            || stderr.contains("out of memory");
+        let mib = self.compile_memory >> 20;
+        match built.ending {
+            Ending::Signalled(libc::SIGXCPU) => Some(format!(
+                "the compiler was stopped by the workbook's CPU limit ({} s); this is not a                  problem in your code or the hidden tests",
+                COMPILE_TIMEOUT.as_secs()
+            )),
+            Ending::Signalled(_) | Ending::Exited(_) if out_of_memory => Some(format!(
+                "the compiler was stopped by the workbook's memory limit ({mib} MiB):                  something in the file makes it use that much (a huge constant or a deep                  generic type?); this is not a problem in the hidden tests"
+            )),
+            Ending::Signalled(signal) => Some(format!(
+                "the compiler crashed (signal {signal}), possibly at the workbook's memory                  limit ({mib} MiB); this is not a problem in the hidden tests"
+            )),
+            _ => None,
+        }
+    }
+
     fn test_limits(&self) -> Limits {
         Limits {
             timeout: self.timeout,
             cpu_seconds: self.timeout.as_secs() + 2,
             address_space: Some(4 << 30),
+            data_size: None,
             file_size: 16 << 20,
             output_cap: OUTPUT_CAP,
         }
@@ -274,12 +391,12 @@ impl Runner {
     fn test_job(
         &self,
         toolchain: &Toolchain,
-        files: &BuildFiles,
-        cwd: &Path,
+        binary: &Path,
+        sandbox: &Sandbox,
         args: &[&str],
     ) -> Job {
         Job {
-            program: files.binary.clone(),
+            program: binary.to_owned(),
             args: args.iter().map(OsString::from).collect(),
             env: vec![
                 (
@@ -290,7 +407,8 @@ impl Runner {
                 ("RUSTC_BOOTSTRAP".into(), "1".into()),
                 ("RUST_BACKTRACE".into(), "0".into()),
             ],
-            cwd: cwd.to_owned(),
+            cwd: sandbox.writable.clone(),
+            sandbox: Some(sandbox.clone()),
         }
     }
 
@@ -470,14 +588,110 @@ fn compiler_env() -> Vec<(OsString, OsString)> {
         .unwrap_or_default()
 }
 
-fn compile_limits() -> Limits {
-    Limits {
-        timeout: COMPILE_TIMEOUT,
-        cpu_seconds: COMPILE_TIMEOUT.as_secs(),
-        address_space: None,
-        file_size: 512 << 20,
-        output_cap: OUTPUT_CAP,
+/// The report for a file the source screen refused: each refusal as an error at its line.
+fn refused_report(exercise: &Exercise, refused: &[screen::Refusal], started: Instant) -> Report {
+    let name = format!("{}.rs", exercise.id);
+    let diagnostics = refused
+        .iter()
+        .map(|r| Diagnostic {
+            level: Level::Error,
+            message: r.message.clone(),
+            location: Some(Location {
+                file: SourceFile::Learner,
+                line: r.line,
+                column: r.column,
+            }),
+            rendered: format!(
+                "error: {}
+ --> {name}:{}:{}
+",
+                r.message, r.line, r.column
+            ),
+        })
+        .collect();
+    let first = refused.first().map_or("", |r| r.message.as_str());
+    Report {
+        verdict: Verdict::DidNotCompile,
+        summary: format!("the file uses something no exercise needs, so it is not built ({first})"),
+        tests: Vec::new(),
+        diagnostics,
+        stray_output: String::new(),
+        passed: 0,
+        total: 0,
+        score: 0,
+        points: exercise.points,
+        elapsed_ms: millis(started.elapsed()),
+        cached: false,
+        sandbox: String::new(),
     }
+}
+
+/// Takes an exclusive advisory lock on `<dir>.lock`, waiting (without blocking the
+/// runtime) while another process holds it; released when the file is dropped.
+async fn lock_folder(dir: &Path) -> Result<std::fs::File, CheckError> {
+    let path = dir.with_extension("lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io(format!("cannot open {}", path.display())))?;
+    loop {
+        match fs4::FileExt::try_lock(&file) {
+            Ok(()) => return Ok(file),
+            Err(fs4::TryLockError::WouldBlock) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(fs4::TryLockError::Error(e)) => {
+                return Err(io(format!("cannot lock {}", path.display()))(e));
+            }
+        }
+    }
+}
+
+/// Removes incremental sessions a killed compiler left unfinished (`s-...-working`,
+/// which can hold hundreds of MiB). Called with the exercise's folder lock held, so no
+/// compiler of this exercise is running.
+fn remove_unfinished_sessions(incremental: &Path) {
+    let Ok(crates) = std::fs::read_dir(incremental) else {
+        return;
+    };
+    for krate in crates.filter_map(Result::ok) {
+        let Ok(sessions) = std::fs::read_dir(krate.path()) else {
+            continue;
+        };
+        for session in sessions.filter_map(Result::ok) {
+            let name = session.file_name();
+            if name.to_string_lossy().ends_with("-working")
+                && std::fs::remove_dir_all(session.path()).is_ok()
+            {
+                tracing::info!(session = %name.to_string_lossy(), "unfinished incremental session removed");
+            }
+        }
+    }
+}
+
+/// What libtest prints on stderr for `--logfile`, which it still supports.
+const LOGFILE_WARNING: &[u8] = b"warning: `--logfile` is deprecated\n";
+
+/// `bytes` without the first occurrence of `line`.
+fn without_line(bytes: &[u8], line: &[u8]) -> Vec<u8> {
+    match bytes.windows(line.len()).position(|w| w == line) {
+        Some(at) => [&bytes[..at], &bytes[at + line.len()..]].concat(),
+        None => bytes.to_vec(),
+    }
+}
+
+/// At most `cap` bytes of a file, as text; empty if it cannot be read.
+fn read_capped(path: &Path, cap: usize) -> String {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    if let Ok(file) = std::fs::File::open(path) {
+        let _ = file
+            .take(u64::try_from(cap).unwrap_or(u64::MAX))
+            .read_to_end(&mut bytes);
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 fn millis(d: Duration) -> u64 {
@@ -493,14 +707,15 @@ fn fresh_nonce() -> String {
     format!("{value:016x}")
 }
 
-/// A fresh, empty working folder for one test run, removed afterwards.
+/// A fresh, empty working folder for one test run under `runs/`, removed afterwards.
+/// Its name starts with the owner's pid, so a sweep can tell whose it is.
 struct RunDir(PathBuf);
 
 impl RunDir {
-    fn create() -> Result<Self, CheckError> {
+    fn create(runs: &Path) -> Result<Self, CheckError> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "workbook-run-{}-{}-{}",
+        let dir = runs.join(format!(
+            "{}-{}-{}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed),
             fresh_nonce()
@@ -513,6 +728,30 @@ impl RunDir {
 impl Drop for RunDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Removes the run folders of processes that are gone (killed before their `Drop`).
+/// Their test binaries died with them (`PR_SET_PDEATHSIG`), so nothing uses them.
+fn sweep_run_dirs(runs: &Path) {
+    let Ok(entries) = std::fs::read_dir(runs) else {
+        return;
+    };
+    let mut removed = 0usize;
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let owner = name
+            .to_str()
+            .and_then(|n| n.split('-').next())
+            .and_then(|pid| pid.parse::<libc::pid_t>().ok());
+        if owner.is_some_and(|pid| !crate::store::process_alive(pid))
+            && std::fs::remove_dir_all(entry.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    if removed > 0 {
+        tracing::info!(removed, "stale run folders of killed checks removed");
     }
 }
 

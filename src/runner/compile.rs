@@ -90,6 +90,9 @@ pub fn module_name(nonce: &str) -> String {
 /// one, no debug info saves writing it, and incremental compilation in a per-exercise
 /// folder reuses the untouched hidden tests between edits. The bundled `rust-lld` and an
 /// `--emit=metadata` pre-pass were measured too and made a check slower, not faster.
+/// `-F unsafe_code` forbids `unsafe` blocks and `#[no_mangle]`, `#[export_name]` and
+/// `#[link_section]` (code placed in `.init_array` to run before `main`); an `allow` in
+/// the file cannot lift a `forbid` given on the command line.
 pub fn rustc_args(files: &BuildFiles, crate_name: &str, incremental: &Path) -> Vec<OsString> {
     let mut args: Vec<OsString> = [
         "--edition",
@@ -102,6 +105,8 @@ pub fn rustc_args(files: &BuildFiles, crate_name: &str, incremental: &Path) -> V
         "prefer-dynamic",
         "-C",
         "debuginfo=0",
+        "-F",
+        "unsafe_code",
     ]
     .iter()
     .map(OsString::from)

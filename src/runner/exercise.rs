@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::content::problem::locate;
+use crate::content::source::ReadError;
 use crate::content::{ContentSource, Library, Problem};
 
 /// How hard an exercise is, shown in the list.
@@ -93,11 +94,20 @@ pub fn load_exercise(
 ) -> Result<Exercise, Vec<Problem>> {
     let base = format!("exercises/{folder}");
     let meta_path = format!("{base}/exercise.ron");
-    let Some(text) = source.read_to_string(&meta_path) else {
-        return Err(vec![Problem::whole_file(
-            &meta_path,
-            "missing exercise.ron (every folder in exercises/ is an exercise)",
-        )]);
+    let text = match source.read_text(&meta_path) {
+        Ok(text) => text,
+        Err(ReadError::Missing) => {
+            return Err(vec![Problem::whole_file(
+                &meta_path,
+                "missing exercise.ron (every folder in exercises/ is an exercise)",
+            )]);
+        }
+        Err(e) => {
+            return Err(vec![Problem::whole_file(
+                &meta_path,
+                format!("exercise.ron: {e}"),
+            )]);
+        }
     };
     let meta: ExerciseFile =
         ron::from_str(&text).map_err(|e| vec![Problem::from_ron(&meta_path, &text, &e)])?;
@@ -145,15 +155,16 @@ pub fn load_exercise(
     let mut texts = Vec::with_capacity(FILES.len());
     for name in FILES {
         let path = format!("{base}/{name}");
-        match source.read_to_string(&path) {
-            Some(body) if body.trim().is_empty() => {
+        match source.read_text(&path) {
+            Ok(body) if body.trim().is_empty() => {
                 problems.push(Problem::whole_file(&path, format!("{name} is empty")));
             }
-            Some(body) => texts.push(body),
-            None => problems.push(Problem::whole_file(
+            Ok(body) => texts.push(body),
+            Err(ReadError::Missing) => problems.push(Problem::whole_file(
                 &path,
                 format!("missing {name} (an exercise needs {})", FILES.join(", ")),
             )),
+            Err(e) => problems.push(Problem::whole_file(&path, format!("{name}: {e}"))),
         }
     }
     if let Some(tests) = texts.get(1)
@@ -163,6 +174,20 @@ pub fn load_exercise(
             format!("{base}/tests.rs"),
             "tests.rs holds no `#[test]` function, so nothing could be graded",
         ));
+    }
+    if let [starter, tests, solution] = texts.as_slice() {
+        for (name, text) in [("starter.rs", starter), ("solution.rs", solution)] {
+            problems.extend(
+                super::screen::learner_file(text)
+                    .into_iter()
+                    .map(|r| Problem::new(format!("{base}/{name}"), r.line, r.column, r.message)),
+            );
+        }
+        problems.extend(
+            super::screen::unqualified_macros(tests)
+                .into_iter()
+                .map(|r| Problem::new(format!("{base}/tests.rs"), r.line, r.column, r.message)),
+        );
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -217,6 +242,40 @@ mod tests {
         let ex = catalog.get("demo").unwrap();
         assert_eq!(ex.hints.len(), 3);
         assert_eq!(ex.difficulty, Difficulty::Easy);
+    }
+
+    #[test]
+    fn unqualified_assertions_and_refused_starters_are_located() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "demo",
+            GOOD,
+            &[
+                (
+                    "starter.rs",
+                    "pub fn f() {}\nfn g() { std::process::exit(0) }",
+                ),
+                (
+                    "tests.rs",
+                    "use super::*;\n#[test]\nfn t() { assert_eq!(f(), ()) }",
+                ),
+                ("solution.rs", "pub fn f() {}"),
+            ],
+        );
+        let catalog = load_catalog(&ContentSource::Disk(dir.path().into()), None);
+        let text: Vec<String> = catalog.problems.iter().map(|p| p.to_string()).collect();
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with("exercises/demo/starter.rs:2:15: line 2: `process`")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(
+                |t| t.starts_with("exercises/demo/tests.rs:3:10: line 3: `assert_eq!` must be")
+            ),
+            "{text:?}"
+        );
     }
 
     #[test]

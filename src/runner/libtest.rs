@@ -183,6 +183,30 @@ pub fn interpret(
     }
 }
 
+/// Checks the passes in `result` against the log libtest itself wrote (`--logfile`: one
+/// `ok <name>` / `failed <name>` / `ignored <name>` line per test). The log is written
+/// by the harness, not printed on the stdout the learner's code shares, so a pass the
+/// log does not confirm was printed by someone else: nothing of the run is believed.
+pub fn corroborate(result: &mut Interpreted, expected: &[String], log: &str) {
+    let confirmed: std::collections::HashSet<&str> =
+        log.lines().filter_map(|l| l.strip_prefix("ok ")).collect();
+    let unconfirmed: Vec<String> = expected
+        .iter()
+        .zip(&mut result.tests)
+        .filter(|(name, t)| t.status == TestStatus::Passed && !confirmed.contains(name.as_str()))
+        .map(|(_, t)| {
+            t.status = TestStatus::Tampered;
+            t.short_name().to_owned()
+        })
+        .collect();
+    if !unconfirmed.is_empty() {
+        result.end = RunEnd::Distrusted(format!(
+            "the test harness's own log does not confirm the pass of {}: something printed              fake results, so this run is not graded",
+            unconfirmed.join(", ")
+        ));
+    }
+}
+
 /// Decides whether the run's ending agrees with what was reported.
 fn judge(
     tests: &[TestResult],

@@ -6,6 +6,9 @@ pub mod compile;
 pub mod exercise;
 pub mod libtest;
 pub mod report;
+pub mod sandbox;
+pub mod screen;
+pub mod tokens;
 pub mod toolchain;
 pub mod watchdog;
 pub mod workspace;
@@ -70,29 +73,33 @@ impl ExerciseProgress {
         }
     }
 
-    /// Counts a finished check. A pass is kept for good; the best score only rises.
+    /// Counts a finished check. A pass is kept for good; the best score only rises;
+    /// counters stop at `u32::MAX` rather than wrap.
     pub fn note_check(&mut self, id: &str, report: &Report) {
         let record = self.record_mut(id);
-        record.checks += 1;
+        record.checks = record.checks.saturating_add(1);
         record.best_score = record.best_score.max(report.score);
         if report.is_pass() {
             record.passed = true;
         } else {
-            record.failed_checks += 1;
+            record.failed_checks = record.failed_checks.saturating_add(1);
         }
     }
 
-    /// Takes in the records another writer kept of the same exercises. Both started from
-    /// the same file, so each field keeps the further of the two: passes and seen
-    /// solutions stay, counts take the larger (checks made at the same time on both sides
-    /// count once).
-    pub fn merge(&mut self, theirs: &ExerciseProgress) {
+    /// Takes in the records another writer saved since `base`, the records this side
+    /// last read or wrote: passes and seen solutions stay, the best score and the hints
+    /// shown take the larger, and counts add up what each side did since `base`, so a
+    /// check made on both sides at the same time counts twice, not once.
+    pub fn merge(&mut self, base: &ExerciseProgress, theirs: &ExerciseProgress) {
         for (id, t) in &theirs.records {
+            let b = base.record(id);
             let r = self.record_mut(id);
             r.passed |= t.passed;
             r.best_score = r.best_score.max(t.best_score);
-            r.checks = r.checks.max(t.checks);
-            r.failed_checks = r.failed_checks.max(t.failed_checks);
+            r.checks = t.checks.saturating_add(r.checks.saturating_sub(b.checks));
+            r.failed_checks = t
+                .failed_checks
+                .saturating_add(r.failed_checks.saturating_sub(b.failed_checks));
             r.hints_shown = r.hints_shown.max(t.hints_shown);
             r.solution_seen |= t.solution_seen;
         }
@@ -128,6 +135,7 @@ mod tests {
             points: 10,
             elapsed_ms: 0,
             cached: false,
+            sandbox: String::new(),
         }
     }
 
@@ -142,6 +150,27 @@ mod tests {
         assert_eq!(p.status("a"), Status::Passed);
         assert_eq!(p.record("a").best_score, 10);
         assert_eq!(p.total_score(), 10);
+    }
+
+    #[test]
+    fn counts_saturate_and_a_merge_adds_both_sides_work() {
+        let mut p = ExerciseProgress::default();
+        p.record_mut("a").checks = u32::MAX;
+        p.note_check("a", &report(Verdict::Failed, 0));
+        assert_eq!(p.record("a").checks, u32::MAX);
+
+        let mut base = ExerciseProgress::default();
+        base.record_mut("b").checks = 4;
+        let (mut mine, mut theirs) = (base.clone(), base.clone());
+        mine.note_check("b", &report(Verdict::Failed, 3));
+        theirs.note_check("b", &report(Verdict::Passed, 10));
+        theirs.note_check("b", &report(Verdict::Passed, 10));
+        mine.merge(&base, &theirs);
+        let b = mine.record("b");
+        assert_eq!(
+            (b.checks, b.failed_checks, b.passed, b.best_score),
+            (7, 1, true, 10)
+        );
     }
 
     #[test]

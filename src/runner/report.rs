@@ -128,6 +128,10 @@ pub struct Report {
     /// Served from the result cache.
     #[serde(skip)]
     pub cached: bool,
+    /// How the test binary was confined ("sandboxed (...)" or why not); empty when it
+    /// never ran.
+    #[serde(default)]
+    pub sandbox: String,
 }
 
 impl Diagnostic {

@@ -2,9 +2,11 @@
 //! dies with it), resource limits set between fork and exec, a wall-clock timeout, capped
 //! output, a cleared environment and a chosen working folder.
 //!
-//! This protects the learner's machine from honest mistakes (an infinite loop, a runaway
-//! allocation, a test that writes gigabytes); it is not a sandbox against code written to
-//! escape, which could still `setsid` out of the group or read files.
+//! The limits protect the learner's machine from honest mistakes (an infinite loop, a
+//! runaway allocation, a test that writes gigabytes). Against code written to escape, a
+//! job may also carry a [`Sandbox`] (Landlock), and every child is killed by the kernel
+//! when the thread that started it dies (`PR_SET_PDEATHSIG`), so neither a crash nor a
+//! SIGKILL of `workbook` leaves a test binary running.
 
 use std::ffi::OsString;
 use std::os::unix::process::ExitStatusExt;
@@ -13,6 +15,8 @@ use std::process::{ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncRead, AsyncReadExt};
+
+use super::sandbox::Sandbox;
 
 /// Resource limits for one child process.
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +27,9 @@ pub struct Limits {
     pub cpu_seconds: u64,
     /// `RLIMIT_AS` in bytes; `None` for the compiler, which maps a lot of address space.
     pub address_space: Option<u64>,
+    /// `RLIMIT_DATA` in bytes (heap and private mappings): the compiler's memory limit,
+    /// which unlike `RLIMIT_AS` does not count the address space it only reserves.
+    pub data_size: Option<u64>,
     /// `RLIMIT_FSIZE` in bytes: the largest file the child may write.
     pub file_size: u64,
     /// Bytes of stdout kept; more kills the child. Stderr keeps a quarter of this.
@@ -37,6 +44,8 @@ pub struct Job {
     /// The whole environment of the child; nothing is inherited.
     pub env: Vec<(OsString, OsString)>,
     pub cwd: PathBuf,
+    /// Landlock rules for the child; `None` runs it unconfined (the compiler).
+    pub sandbox: Option<Sandbox>,
 }
 
 /// How the child ended.
@@ -98,12 +107,27 @@ pub async fn run(job: &Job, limits: &Limits) -> std::io::Result<Finished> {
         .process_group(0)
         .kill_on_drop(true);
     let rlimits = *limits;
-    // SAFETY: the closure runs between fork and exec and only calls setrlimit, which is
-    // async-signal-safe; it allocates nothing and touches no locks.
+    let mut ruleset = match &job.sandbox {
+        Some(sandbox) => Some(sandbox.ruleset().map_err(std::io::Error::other)?),
+        None => None,
+    };
+    let parent = libc::pid_t::try_from(std::process::id()).unwrap_or(0);
+    // SAFETY: the closure runs between fork and exec. It only makes system calls
+    // (prctl, getppid, setrlimit, landlock_restrict_self on a ruleset built before the
+    // fork): it allocates nothing and takes no lock another thread could hold.
     unsafe {
-        cmd.pre_exec(move || apply_rlimits(&rlimits));
+        cmd.pre_exec(move || {
+            die_with_parent(parent)?;
+            apply_rlimits(&rlimits)?;
+            if let Some(ruleset) = ruleset.take() {
+                ruleset
+                    .restrict_self()
+                    .map_err(|_| std::io::Error::other("landlock_restrict_self failed"))?;
+            }
+            Ok(())
+        });
     }
-    let mut child = cmd.spawn()?;
+    let mut child = spawn_retrying(&mut cmd).await?;
     let pid = child
         .id()
         .and_then(|id| libc::pid_t::try_from(id).ok())
@@ -164,6 +188,24 @@ pub async fn run(job: &Job, limits: &Limits) -> std::io::Result<Finished> {
     })
 }
 
+/// Spawns, retrying briefly on ETXTBSY: a program file another thread of this process
+/// still has open for writing (a fork there inherited the descriptor) cannot be
+/// executed until that descriptor closes, which happens at the other child's exec.
+async fn spawn_retrying(
+    cmd: &mut tokio::process::Command,
+) -> std::io::Result<tokio::process::Child> {
+    let mut tries = 0;
+    loop {
+        match cmd.spawn() {
+            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) && tries < 10 => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
 fn ending_of(status: ExitStatus) -> Ending {
     match (status.code(), status.signal()) {
         (Some(code), _) => Ending::Exited(code),
@@ -199,12 +241,41 @@ async fn read_capped(
     }
 }
 
+/// Asks the kernel to SIGKILL this (forked) child when its parent thread ends, and
+/// gives up if the parent is already gone (it died between fork and here).
+fn die_with_parent(parent: libc::pid_t) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: prctl and getppid have no memory-safety preconditions.
+        let (set, now) = unsafe {
+            (
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong),
+                libc::getppid(),
+            )
+        };
+        if set != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        if now != parent {
+            return Err(std::io::Error::other(
+                "the parent died before the child started",
+            ));
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = parent;
+    Ok(())
+}
+
 fn apply_rlimits(limits: &Limits) -> std::io::Result<()> {
     set_rlimit(libc::RLIMIT_CPU, limits.cpu_seconds)?;
     set_rlimit(libc::RLIMIT_FSIZE, limits.file_size)?;
     set_rlimit(libc::RLIMIT_CORE, 0)?;
     if let Some(bytes) = limits.address_space {
         set_rlimit(libc::RLIMIT_AS, bytes)?;
+    }
+    if let Some(bytes) = limits.data_size {
+        set_rlimit(libc::RLIMIT_DATA, bytes)?;
     }
     Ok(())
 }
@@ -237,11 +308,13 @@ mod tests {
             args: vec!["-c".into(), script.into()],
             env: vec![("PATH".into(), "/usr/bin:/bin".into())],
             cwd: std::env::temp_dir(),
+            sandbox: None,
         };
         let limits = Limits {
             timeout: Duration::from_millis(timeout_ms),
             cpu_seconds: 5,
             address_space: None,
+            data_size: None,
             file_size: 1 << 20,
             output_cap: 1000,
         };

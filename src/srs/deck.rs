@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::cloze;
-use crate::content::problem::{line_col, locate};
+use crate::content::problem::line_col;
 use crate::content::{ContentSource, Library, Problem};
 
 /// `cards.ron` as written by an author.
@@ -84,8 +84,14 @@ pub fn load_decks(source: &ContentSource, library: &Library) -> Deck {
     let mut seen = HashSet::new();
     for folder in source.folders("lessons") {
         let path = format!("lessons/{folder}/cards.ron");
-        let Some(text) = source.read_to_string(&path) else {
-            continue;
+        let text = match source.read_text(&path) {
+            Ok(text) => text,
+            Err(crate::content::source::ReadError::Missing) => continue,
+            Err(e) => {
+                deck.problems
+                    .push(Problem::whole_file(&path, format!("cards.ron: {e}")));
+                continue;
+            }
         };
         let file: DeckFile = match ron::from_str(&text) {
             Ok(f) => f,
@@ -97,7 +103,14 @@ pub fn load_decks(source: &ContentSource, library: &Library) -> Deck {
         let sections: Option<Vec<&str>> = library
             .pack(&folder)
             .map(|p| p.sections.iter().map(|s| s.id.as_str()).collect());
+        // How often each id appeared earlier in this file: a duplicate is reported at its
+        // own occurrence, not at the first card with that id.
+        let mut earlier: std::collections::HashMap<String, usize> = Default::default();
         for card in file.cards {
+            let occurrence = *earlier
+                .entry(card.id.clone())
+                .and_modify(|n| *n += 1)
+                .or_insert(0);
             let mut problems = check_card(&card, sections.as_deref());
             if !seen.insert(card.id.clone()) {
                 problems.push(Issue::at_id(format!("duplicate card id `{}`", card.id)));
@@ -111,7 +124,7 @@ pub fn load_decks(source: &ContentSource, library: &Library) -> Deck {
                 deck.problems.extend(
                     problems
                         .into_iter()
-                        .map(|p| p.locate(&path, &text, &card.id)),
+                        .map(|p| p.locate(&path, &text, &card.id, occurrence)),
                 );
             }
         }
@@ -142,12 +155,16 @@ impl Issue {
         }
     }
 
-    fn locate(self, path: &str, text: &str, id: &str) -> Problem {
+    /// Places the issue at the `occurrence`-th (0-based) card with this id in `text`.
+    fn locate(self, path: &str, text: &str, id: &str, occurrence: usize) -> Problem {
         let id_needle = format!("\"{id}\"");
-        let start = text.find(&id_needle).unwrap_or(0);
+        let start = text
+            .match_indices(&id_needle)
+            .nth(occurrence)
+            .map_or(0, |(at, _)| at);
         let (line, column) = match self.near.and_then(|n| text[start..].find(&n)) {
             Some(at) => line_col(text, start + at),
-            None => locate(text, &id_needle),
+            None => line_col(text, start),
         };
         Problem::new(path, line, column, self.message)
     }
@@ -354,6 +371,23 @@ mod tests {
         let p = deck.problems[0].to_string();
         assert!(p.starts_with("lessons/p/cards.ron:3:"), "{p}");
         assert!(p.contains("never closed"), "{p}");
+    }
+
+    #[test]
+    fn a_duplicate_id_is_reported_at_its_own_line() {
+        let card = "(id: \"twin\", kind: Basic, tags: [\"t\"], front: \"q\", back: \"a\")";
+        let text = format!("(cards: [\n  {card},\n  {card},\n])");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("lessons/p")).unwrap();
+        std::fs::write(dir.path().join("lessons/p/cards.ron"), text).unwrap();
+        let deck = load_decks(
+            &ContentSource::Disk(dir.path().to_owned()),
+            &Library::default(),
+        );
+        assert_eq!(deck.cards.len(), 1);
+        let p = deck.problems[0].to_string();
+        assert!(p.starts_with("lessons/p/cards.ron:3:"), "{p}");
+        assert!(p.contains("duplicate card id"), "{p}");
     }
 
     #[test]

@@ -56,6 +56,54 @@ impl Default for Settings {
     }
 }
 
+/// The zoom range the app offers; a value outside it is clamped on load.
+pub const ZOOM_RANGE: (f32, f32) = (0.5, 3.0);
+/// Window sizes (points) accepted on load; others are dropped for the default.
+pub const WINDOW_RANGE: (f32, f32) = (200.0, 16384.0);
+/// The longest remembered screen, lesson or section name.
+const NAME_LIMIT: usize = 200;
+
+impl Settings {
+    /// Brings loaded values into range, so a hand-edited or damaged file (`zoom: NaN`,
+    /// a window 1e30 wide) cannot crash the window system at start. Returns a sentence
+    /// per change, for the log.
+    pub fn sanitize(&mut self) -> Vec<String> {
+        let mut fixed = Vec::new();
+        let (lo, hi) = ZOOM_RANGE;
+        if !self.zoom.is_finite() {
+            fixed.push(format!("zoom {} is not a number; reset to 1", self.zoom));
+            self.zoom = 1.0;
+        } else if !(lo..=hi).contains(&self.zoom) {
+            let clamped = self.zoom.clamp(lo, hi);
+            fixed.push(format!("zoom {} clamped to {clamped}", self.zoom));
+            self.zoom = clamped;
+        }
+        let (lo, hi) = WINDOW_RANGE;
+        if let Some(size) = self.window_size
+            && !size.iter().all(|v| v.is_finite() && (lo..=hi).contains(v))
+        {
+            fixed.push(format!(
+                "window size {size:?} out of range; the default is used"
+            ));
+            self.window_size = None;
+        }
+        for name in [&mut self.last_screen]
+            .into_iter()
+            .chain(self.last_lesson.as_mut())
+            .chain(self.last_section.as_mut())
+        {
+            if name.len() > NAME_LIMIT {
+                fixed.push(format!(
+                    "a remembered name of {} bytes was dropped",
+                    name.len()
+                ));
+                name.clear();
+            }
+        }
+        fixed
+    }
+}
+
 /// Which sections were read, keyed `"<pack>/<section>"`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]

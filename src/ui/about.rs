@@ -33,8 +33,8 @@ hidden tests. It runs entirely offline.
 - **Quarantine, not trust**: A progress file that cannot be read is never reset or overwritten: it is moved aside under a timestamped name and the app tells you where it is.  
   *Where:* `src/store/mod.rs` (`move_aside`)
 
-- **Merging concurrent writers**: `workbook check` may record a result while the app is open. Before saving, the app notices the file changed and folds the other writer's records in (passes stay, counts take the larger), so neither side's work is lost.  
-  *Where:* `src/store/mod.rs` (`merge_from_disk`), `src/runner/mod.rs` (`merge`), `src/progress/activity.rs` (`merge`)
+- **Merging concurrent writers**: `workbook check` may record a result while the app is open. Every save holds a file lock; before writing, the app notices the file changed and folds the other writer's records in (passes stay, counts add up what each side did), so neither side's work is lost.  
+  *Where:* `src/store/mod.rs` (`merge_if_changed`), `src/runner/mod.rs` (`merge`), `src/progress/activity.rs` (`merge`)
 
 - **Bounded everything**: The result cache keeps the 1,000 newest results; the log rotates at 2 MiB; simulation series keep a bounded number of points.  
   *Where:* `src/runner/check.rs` (`KEPT_RESULTS`), `src/logging.rs` (`MAX_LOG_BYTES`), `src/sim/engine.rs`

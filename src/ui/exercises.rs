@@ -427,6 +427,9 @@ impl ExercisesScreen {
                 report.elapsed_ms
             ),
         );
+        if !report.sandbox.is_empty() {
+            ui.weak(format!("The tests ran {}.", report.sandbox));
+        }
         if report.total > 0 {
             let fraction = report.passed as f32 / report.total as f32;
             ui.add(

@@ -83,6 +83,7 @@ fn check(progress: &mut Progress, id: &str, passed: u32, total: u32, points: u32
         points,
         elapsed_ms: 400,
         cached: false,
+        sandbox: String::new(),
     };
     progress.exercises.note_check(id, &report);
 }

@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{BreakerConfig, CircuitBreaker, State, Transition};
+use super::{BreakerConfig, CircuitBreaker, State, Transition, WindowType};
 use crate::sim::engine::SimTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +48,71 @@ pub enum ScenarioError {
         "call {index} (at_ms {at_ms}) comes before the call above it; list calls in time order"
     )]
     OutOfOrder { index: usize, at_ms: u64 },
+    /// A size or count past what a scenario file may ask for (see [`Limits`]).
+    #[error("{0}")]
+    TooLarge(String),
+}
+
+/// The most a scenario file may ask for, so a few bytes cannot take gigabytes or hours:
+/// window sizes, the number of calls, times, and the trace a run may produce (a breaker
+/// that flaps every millisecond until a far-away call writes a line per change).
+pub struct Limits;
+
+impl Limits {
+    pub const WINDOW_CALLS: u32 = 100_000;
+    pub const WINDOW_SECONDS: u32 = 3_600;
+    pub const CALLS: usize = 1_000_000;
+    /// About 31 years: microseconds of it still fit the clock.
+    pub const AT_MS: u64 = 1_000_000_000_000;
+    pub const TRACE_LINES: usize = 1_000_000;
+}
+
+fn check_limits(scenario: &ScriptedScenario) -> Result<(), ScenarioError> {
+    let too_large = |what: String| Err(ScenarioError::TooLarge(what));
+    match scenario.config.window {
+        WindowType::CountBased(n) if n > Limits::WINDOW_CALLS => {
+            return too_large(format!(
+                "config: window CountBased({n}) is larger than the limit of {} calls",
+                Limits::WINDOW_CALLS
+            ));
+        }
+        WindowType::TimeBased(s) if s > Limits::WINDOW_SECONDS => {
+            return too_large(format!(
+                "config: window TimeBased({s}) is longer than the limit of {} seconds",
+                Limits::WINDOW_SECONDS
+            ));
+        }
+        _ => {}
+    }
+    if scenario.calls.len() > Limits::CALLS {
+        return too_large(format!(
+            "{} calls is more than the limit of {}",
+            scenario.calls.len(),
+            Limits::CALLS
+        ));
+    }
+    let times = [
+        scenario.config.wait_in_open_ms,
+        scenario.config.slow_call_duration_ms,
+        scenario.config.max_wait_in_half_open_ms,
+    ];
+    if let Some(index) = scenario
+        .calls
+        .iter()
+        .position(|c| c.at_ms.max(c.duration_ms) > Limits::AT_MS)
+    {
+        return too_large(format!(
+            "call {index}: at_ms and duration_ms may be at most {}",
+            Limits::AT_MS
+        ));
+    }
+    if times.iter().any(|&t| t > Limits::AT_MS) {
+        return too_large(format!(
+            "config: durations may be at most {} ms",
+            Limits::AT_MS
+        ));
+    }
+    Ok(())
 }
 
 impl ScriptedScenario {
@@ -59,6 +124,7 @@ impl ScriptedScenario {
             message: e.code.to_string(),
         })?;
         scenario.config.validate().map_err(ScenarioError::Config)?;
+        check_limits(&scenario)?;
         for (index, pair) in scenario.calls.windows(2).enumerate() {
             if pair[1].at_ms < pair[0].at_ms {
                 return Err(ScenarioError::OutOfOrder {
@@ -119,14 +185,24 @@ impl fmt::Display for TraceLine {
 }
 
 /// Replays the calls through a fresh breaker. Timers (automatic transition, half-open
-/// max wait) fire at their own time, before any call at or after it.
-pub fn run_scenario(scenario: &ScriptedScenario) -> Vec<TraceLine> {
+/// max wait) fire at their own time, before any call at or after it. A trace longer
+/// than [`Limits::TRACE_LINES`] stops the run with an error.
+pub fn run_scenario(scenario: &ScriptedScenario) -> Result<Vec<TraceLine>, ScenarioError> {
+    let too_long = || {
+        ScenarioError::TooLarge(format!(
+            "the trace passed the limit of {} lines (does the breaker flap between far-apart calls?)",
+            Limits::TRACE_LINES
+        ))
+    };
     let mut breaker = CircuitBreaker::new(scenario.config.clone());
     let mut trace = Vec::with_capacity(scenario.calls.len() + 8);
     for call in &scenario.calls {
         let now = SimTime(call.at_ms * 1000);
         while let Some(t) = breaker.poll_timers(now) {
             trace.push(TraceLine::Transition(t));
+            if trace.len() > Limits::TRACE_LINES {
+                return Err(too_long());
+            }
         }
         let (permitted, lazy) = breaker.try_acquire(now);
         trace.extend(lazy.map(TraceLine::Transition));
@@ -145,6 +221,9 @@ pub fn run_scenario(scenario: &ScriptedScenario) -> Vec<TraceLine> {
             state_after: breaker.state(),
             rates: breaker.rates(now),
         });
+        if trace.len() > Limits::TRACE_LINES {
+            return Err(too_long());
+        }
     }
-    trace
+    Ok(trace)
 }
