@@ -96,39 +96,8 @@ pub fn cards_ui(
         .auto_shrink([false, false])
         .show(ui, |ui| {
             ui.set_max_width(ui.available_width().min(theme::READING_WIDTH + 160.0));
-            if let Some(ed) = editor {
-                match editor_ui(ui, ed, &tags) {
-                    EditorAction::None => {}
-                    EditorAction::Cancel => *editor = None,
-                    EditorAction::Save => {
-                        if save(ed, &mut shared.store.progress.cards) {
-                            shared.save();
-                            *editor = None;
-                            changed = true;
-                        }
-                    }
-                    EditorAction::Restore => {
-                        if let Some(id) = &ed.editing {
-                            shared.store.progress.cards.edits.remove(id);
-                            shared.save();
-                        }
-                        *editor = None;
-                        changed = true;
-                    }
-                    EditorAction::Delete => {
-                        if let Some(id) = &ed.editing {
-                            shared
-                                .store
-                                .progress
-                                .cards
-                                .own_cards
-                                .retain(|c| &c.id != id);
-                            shared.save();
-                        }
-                        *editor = None;
-                        changed = true;
-                    }
-                }
+            if editor.is_some() {
+                changed |= editor_panel_ui(ui, shared, editor);
                 ui.add_space(theme::SPACE_L);
             }
             ui.horizontal(|ui| {
@@ -153,6 +122,55 @@ pub fn cards_ui(
     changed
 }
 
+/// The open editor, wherever it is shown (under the card in review, above the list in
+/// Cards); closes it on Save, Cancel, Restore or Delete. Returns true when cards changed.
+pub fn editor_panel_ui(
+    ui: &mut egui::Ui,
+    shared: &mut Shared,
+    editor: &mut Option<Editor>,
+) -> bool {
+    let Some(ed) = editor else {
+        return false;
+    };
+    let tags = section_tags(shared);
+    match editor_ui(ui, ed, &tags) {
+        EditorAction::None => false,
+        EditorAction::Cancel => {
+            *editor = None;
+            false
+        }
+        EditorAction::Save => {
+            let saved = save(ed, &mut shared.store.progress.cards);
+            if saved {
+                shared.save();
+                *editor = None;
+            }
+            saved
+        }
+        EditorAction::Restore => {
+            if let Some(id) = &ed.editing {
+                shared.store.progress.cards.edits.remove(id);
+                shared.save();
+            }
+            *editor = None;
+            true
+        }
+        EditorAction::Delete => {
+            if let Some(id) = &ed.editing {
+                shared
+                    .store
+                    .progress
+                    .cards
+                    .own_cards
+                    .retain(|c| &c.id != id);
+                shared.save();
+            }
+            *editor = None;
+            true
+        }
+    }
+}
+
 /// The lesson sections, offered as tags for own cards.
 fn section_tags(shared: &Shared) -> Vec<String> {
     shared
@@ -170,14 +188,18 @@ fn editor_ui(ui: &mut egui::Ui, ed: &mut Editor, tags: &[String]) -> EditorActio
         .inner_margin(theme::SPACE_M)
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            let title = match (&ed.editing, ed.is_pack_card) {
-                (None, _) => "New card".to_owned(),
-                (Some(id), true) => format!(
-                    "Edit {id} (your edit is kept with your progress; the scheduling stays)"
-                ),
-                (Some(id), false) => format!("Edit your card {id}"),
+            let title = match &ed.editing {
+                None => "New card".to_owned(),
+                Some(_) => format!("Edit “{}”", short_title(&ed.front)),
             };
             ui.label(RichText::new(title).strong());
+            if ed.is_pack_card {
+                ui.label(
+                    RichText::new("Your edit is kept with your progress; the scheduling stays.")
+                        .small()
+                        .color(ui.visuals().weak_text_color()),
+                );
+            }
             if !ed.is_pack_card {
                 ui.horizontal(|ui| {
                     ui.label("Kind");
@@ -243,6 +265,28 @@ fn editor_ui(ui: &mut egui::Ui, ed: &mut Editor, tags: &[String]) -> EditorActio
             });
         });
     action
+}
+
+/// A card's front as a one-line title: gaps filled in, Markdown marks dropped, at most
+/// about 60 characters.
+fn short_title(front: &str) -> String {
+    const MAX: usize = 60;
+    let text = crate::srs::cloze::parse(front)
+        .map(|s| crate::srs::cloze::plain(&s))
+        .unwrap_or_else(|_| front.to_owned());
+    let line: String = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .filter(|c| !matches!(c, '`' | '*' | '_'))
+        .collect();
+    if line.chars().count() <= MAX {
+        line
+    } else {
+        let cut: String = line.chars().take(MAX).collect();
+        format!("{}…", cut.trim_end())
+    }
 }
 
 /// Checks and stores the editor's card; false (with problems shown) when it is invalid.
@@ -321,7 +365,10 @@ fn list_ui(
         } else {
             let due = match (schedule.state, schedule.due) {
                 (State::New, _) | (_, None) => String::new(),
-                (_, Some(due)) if due <= now => ", due now".to_owned(),
+                // Under a minute away reads as due now, never "in now".
+                (_, Some(due)) if due <= now + chrono::Duration::minutes(1) => {
+                    ", due now".to_owned()
+                }
                 (_, Some(due)) => format!(", in {}", interval_label(due - now)),
             };
             RichText::new(format!("{}{due}", schedule.state.label()))

@@ -230,6 +230,12 @@ fn settings_ui(ui: &mut egui::Ui, s: &mut crate::srs::SrsSettings) -> bool {
             .on_hover_text("Local time. Reviews after midnight but before this hour count for the day before.")
             .changed();
         ui.end_row();
+        ui.label("New cards");
+        save |= ui
+            .checkbox(&mut s.new_from_read_sections, "New cards only from sections I have read")
+            .on_hover_text("A section counts as read once you reach its end. Your own cards always come.")
+            .changed();
+        ui.end_row();
     });
     save
 }
