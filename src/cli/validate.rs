@@ -8,7 +8,9 @@ use crate::content::{self, ContentSource};
 pub fn run(source: &ContentSource) -> Result<u8> {
     let library = content::load_library(source);
     let mut problems = library.problems.clone();
-    problems.extend(crate::runner::load_catalog(source, Some(&library)).problems);
+    let catalog = crate::runner::load_catalog(source, Some(&library));
+    problems.extend(catalog.problems.iter().cloned());
+    problems.extend(content::task::check(source, &catalog));
     problems.extend(crate::srs::load_decks(source, &library).problems);
     for p in &problems {
         println!("{p}");
