@@ -63,6 +63,7 @@ pub struct FlashcardsScreen {
     markdown: CommonMarkCache,
     editor: Option<editor::Editor>,
     list_filter: String,
+    list_sort: editor::Sort,
     /// A short message about the last action ("Buried until tomorrow").
     notice: Option<String>,
 }
@@ -109,6 +110,7 @@ impl FlashcardsScreen {
                     &self.cards,
                     &mut self.editor,
                     &mut self.list_filter,
+                    &mut self.list_sort,
                 ) {
                     self.built = false;
                     self.showing = None;

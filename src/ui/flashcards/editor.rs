@@ -12,6 +12,8 @@ use crate::ui::theme::{self, Semantic};
 
 /// Width of the state column of the card list.
 const STATUS_WIDTH: f32 = 140.0;
+/// Width of the section column.
+const SECTION_WIDTH: f32 = 150.0;
 /// Room for the two buttons and spacing at the end of a row.
 const BUTTONS_WIDTH: f32 = 190.0;
 
@@ -89,6 +91,7 @@ pub fn cards_ui(
     cards: &[Card],
     editor: &mut Option<Editor>,
     filter: &mut String,
+    sort: &mut Sort,
 ) -> bool {
     let mut changed = false;
     let tags = section_tags(shared);
@@ -117,7 +120,7 @@ pub fn cards_ui(
                 }
             });
             ui.add_space(theme::SPACE_S);
-            changed |= list_ui(ui, shared, cards, editor, filter);
+            changed |= list_ui(ui, shared, cards, editor, filter, sort);
         });
     changed
 }
@@ -328,18 +331,31 @@ fn save(ed: &mut Editor, progress: &mut SrsProgress) -> bool {
     true
 }
 
-/// One row per reviewable card. Returns true when a card was suspended or unsuspended.
+/// The card list's order, chosen by clicking a column heading.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// As the deck is written: lesson order.
+    #[default]
+    Deck,
+    Card,
+    Section,
+    Due,
+}
+
+/// One row per reviewable card: its text (Markdown inline), section, state and when it
+/// is due, sortable by each. Returns true when a card was suspended or unsuspended.
 fn list_ui(
     ui: &mut egui::Ui,
     shared: &mut Shared,
     cards: &[Card],
     editor: &mut Option<Editor>,
     filter: &str,
+    sort: &mut Sort,
 ) -> bool {
     let needle = filter.to_lowercase();
     let now = Utc::now();
     let mut changed = false;
-    let shown: Vec<&Card> = cards
+    let mut shown: Vec<&Card> = cards
         .iter()
         .filter(|c| {
             needle.is_empty()
@@ -348,18 +364,69 @@ fn list_ui(
                 || c.tags.iter().any(|t| t.contains(&needle))
         })
         .collect();
+    let progress = &shared.store.progress.cards;
+    match sort {
+        Sort::Deck => {}
+        Sort::Card => shown.sort_by_cached_key(|c| plain_line(&c.question).to_lowercase()),
+        Sort::Section => {
+            // Lesson order, not the titles' alphabet ("10." would come before "2.").
+            let order: Vec<&String> = shared
+                .library
+                .packs
+                .iter()
+                .flat_map(|p| &p.sections)
+                .flat_map(|s| &s.card_tags)
+                .collect();
+            shown.sort_by_key(|c| {
+                c.tags
+                    .first()
+                    .and_then(|t| order.iter().position(|o| *o == t))
+                    .unwrap_or(usize::MAX)
+            });
+        }
+        // Due first, soonest first; new cards after them, suspended ones last.
+        Sort::Due => shown.sort_by_cached_key(|c| {
+            let schedule = progress.schedule(&c.id);
+            (
+                progress.suspended.contains(&c.id),
+                schedule.due.is_none(),
+                schedule.due,
+            )
+        }),
+    }
     // Fixed widths so every row lines up and nothing pushes past the window's edge.
-    let text_width = (ui.available_width() - STATUS_WIDTH - BUTTONS_WIDTH).max(120.0);
+    let text_width =
+        (ui.available_width() - SECTION_WIDTH - STATUS_WIDTH - BUTTONS_WIDTH).max(120.0);
     ui.label(
         RichText::new(format!("{} of {} cards", shown.len(), cards.len()))
             .small()
             .color(ui.visuals().weak_text_color()),
     );
+    ui.horizontal(|ui| {
+        for (column, label, width) in [
+            (Sort::Card, "Card", text_width),
+            (Sort::Section, "Section", SECTION_WIDTH),
+            (Sort::Due, "State and due", STATUS_WIDTH),
+        ] {
+            let arrow = if *sort == column { " ⏷" } else { "" };
+            let heading = egui::Button::selectable(
+                *sort == column,
+                RichText::new(format!("{label}{arrow}")).strong(),
+            );
+            if ui
+                .add_sized([width, 22.0], heading)
+                .on_hover_text("Sort by this column; click again for the deck's order")
+                .clicked()
+            {
+                *sort = if *sort == column { Sort::Deck } else { column };
+            }
+        }
+    });
+    ui.separator();
     for card in shown {
         let progress = &shared.store.progress.cards;
         let schedule = progress.schedule(&card.id);
         let suspended = progress.suspended.contains(&card.id);
-        let question = card.question.replace("**", "").replace('\n', " ");
         let status = if suspended {
             RichText::new("suspended").color(Semantic::Neutral.in_ui(ui))
         } else {
@@ -373,15 +440,25 @@ fn list_ui(
             };
             RichText::new(format!("{}{due}", schedule.state.label()))
         };
+        let section = card
+            .tags
+            .first()
+            .map(|t| shared.tag_title(t))
+            .unwrap_or_default();
         ui.horizontal(|ui| {
             ui.allocate_ui_with_layout(
                 egui::vec2(text_width, 22.0),
                 egui::Layout::left_to_right(egui::Align::Center),
                 |ui| {
                     ui.set_width(text_width);
-                    ui.add(egui::Label::new(question).truncate())
+                    let job = inline_markdown(ui, &plain_line(&card.question));
+                    ui.add(egui::Label::new(job).truncate())
                         .on_hover_text(&card.id);
                 },
+            );
+            ui.add_sized(
+                [SECTION_WIDTH, 22.0],
+                egui::Label::new(RichText::new(section).small()).truncate(),
             );
             ui.add_sized([STATUS_WIDTH, 22.0], egui::Label::new(status));
             let label = if suspended { "Unsuspend" } else { "Suspend" };
@@ -404,4 +481,37 @@ fn list_ui(
         });
     }
     changed
+}
+
+/// A card's text on one line, its emphasis marks dropped (code spans stay for
+/// [`inline_markdown`]).
+fn plain_line(markdown: &str) -> String {
+    markdown
+        .replace("**", "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One line of Markdown as styled text: `code` spans in the code font on a tint, the
+/// rest as body text, so the list never shows raw backticks.
+fn inline_markdown(ui: &egui::Ui, line: &str) -> egui::text::LayoutJob {
+    let mut job = egui::text::LayoutJob::default();
+    let body = egui::TextFormat {
+        font_id: egui::TextStyle::Body.resolve(ui.style()),
+        color: ui.visuals().text_color(),
+        ..Default::default()
+    };
+    let code = egui::TextFormat {
+        font_id: egui::TextStyle::Monospace.resolve(ui.style()),
+        background: ui.visuals().code_bg_color,
+        ..body.clone()
+    };
+    for (i, piece) in line.split('`').enumerate() {
+        if !piece.is_empty() {
+            let format = if i % 2 == 1 { &code } else { &body };
+            job.append(piece, 0.0, format.clone());
+        }
+    }
+    job
 }
