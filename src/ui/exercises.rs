@@ -315,7 +315,8 @@ impl ExercisesScreen {
             }
         });
         ui.add_space(theme::SPACE_XS);
-        ui.horizontal(|ui| {
+        // Wraps in a narrow window (the task pane open at 1024 px) rather than clipping.
+        ui.horizontal_wrapped(|ui| {
             let busy = self.running.is_some();
             let check = ui
                 .add_enabled(!busy, egui::Button::new(RichText::new("▶ Check").strong()))

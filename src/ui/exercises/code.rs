@@ -37,11 +37,15 @@ pub fn show(ui: &mut egui::Ui, id: egui::Id, text: &mut String) -> TextEditOutpu
     // (past the last line, the margins) focuses the editor instead of doing nothing.
     let background = ui.interact(area, id.with("background"), Sense::click());
     let weak = ui.visuals().weak_text_color();
+    let background_colour = egui_code_editor::Color32Theme::from(theme).bg();
     let frame = egui::Frame::new()
-        .fill(egui_code_editor::Color32Theme::from(theme).bg())
+        .fill(background_colour)
         .corner_radius(crate::ui::theme::RADIUS);
     let output = frame
         .show(ui, |ui| {
+            // Solid bars beside the text, not floating over its last line and column,
+            // where a click would scroll instead of placing the cursor.
+            ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
             egui::ScrollArea::both()
                 .id_salt(id.with("scroll"))
                 .auto_shrink([false, false])
@@ -68,7 +72,16 @@ pub fn show(ui: &mut egui::Ui, id: egui::Id, text: &mut String) -> TextEditOutpu
                             .desired_width(f32::INFINITY)
                             .layouter(&mut layouter)
                             .show(ui);
-                        paint_numbers(ui, gutter.right() - GUTTER_GAP / 2.0, &output, &font, weak);
+                        // The gutter stays put when the code scrolls sideways: drawn at
+                        // the view's left edge, over any text scrolled under it.
+                        let view = ui.clip_rect();
+                        let left = view.left().max(gutter.left());
+                        let strip = egui::Rect::from_x_y_ranges(
+                            left..=left + gutter.width(),
+                            view.y_range(),
+                        );
+                        ui.painter().rect_filled(strip, 0.0, background_colour);
+                        paint_numbers(ui, strip.right() - GUTTER_GAP / 2.0, &output, &font, weak);
                         output
                     })
                     .inner
