@@ -420,13 +420,16 @@ impl FlashcardsScreen {
             .iter()
             .filter(|c| &c.source_id == note && c.id != answered)
             .count();
-        (siblings > 0).then(|| {
-            format!(
-                "The {siblings} other gap{} of this card wait until tomorrow, so this answer does not give {} away.",
-                plural(siblings),
-                if siblings == 1 { "it" } else { "them" }
-            )
-        })
+        match siblings {
+            0 => None,
+            1 => Some(
+                "The other gap of this card waits until tomorrow, so this answer does not give it away."
+                    .to_owned(),
+            ),
+            n => Some(format!(
+                "The {n} other gaps of this card wait until tomorrow, so this answer does not give them away."
+            )),
+        }
     }
 
     fn undo(&mut self, shared: &mut Shared) {
