@@ -87,8 +87,14 @@ const SNIPPET_CHARS: usize = 110;
 const TITLE_WEIGHT: u32 = 4;
 
 impl Index {
-    /// Indexes every section part, card, exercise and simulation.
-    pub fn build(library: &Library, catalog: &Catalog, cards: &[Card]) -> Self {
+    /// Indexes every section part, card, exercise (its task statement and the starter's
+    /// doc comments, read from `content`) and simulation.
+    pub fn build(
+        content: &crate::content::ContentSource,
+        library: &Library,
+        catalog: &Catalog,
+        cards: &[Card],
+    ) -> Self {
         let mut entries = Vec::new();
         for pack in &library.packs {
             for (number, section) in pack.sections.iter().enumerate() {
@@ -136,7 +142,11 @@ impl Index {
                     id: exercise.id.clone(),
                 },
                 title: exercise.title.clone(),
-                body: plain(&doc_comments(&exercise.starter)),
+                body: plain(&format!(
+                    "{}\n{}",
+                    crate::content::task::load(content, &exercise.id).unwrap_or_default(),
+                    doc_comments(&exercise.starter)
+                )),
             });
         }
         for id in crate::content::SIMULATION_IDS {
@@ -278,7 +288,7 @@ mod tests {
         let catalog = crate::runner::exercise::load_catalog(&content, Some(&library));
         let deck = crate::srs::load_decks(&content, &library);
         let cards = deck.reviewable(&Default::default(), &[]);
-        Index::build(&library, &catalog, &cards)
+        Index::build(&content, &library, &catalog, &cards)
     }
 
     #[test]

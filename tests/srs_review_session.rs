@@ -13,6 +13,9 @@ use resilience_workbook::ui::state::Screen;
 mod common;
 use common::harness;
 
+/// The built-in lesson pack.
+const PACK: &str = "scars-to-architecture";
+
 fn press(harness: &mut Harness<'static, Option<WorkbookApp>>, key: Key) {
     harness.key_press(key);
     harness.run_ok();
@@ -29,6 +32,7 @@ fn a_whole_session_by_keyboard() {
     {
         let (mut store, _) = Store::open(dir.path()).unwrap();
         store.progress.cards.settings.new_per_day = 3;
+        store.progress.lessons.set_read(PACK, "post-mortems", true);
         store.save().unwrap();
     }
     let mut harness = harness(dir.path());
@@ -85,6 +89,7 @@ fn bury_and_suspend_take_the_card_out() {
         let (mut store, _) = Store::open(dir.path()).unwrap();
         store.progress.cards.settings.new_per_day = 2;
         store.progress.settings.last_screen = "Flashcards".to_owned();
+        store.progress.lessons.set_read(PACK, "post-mortems", true);
         store.save().unwrap();
     }
     let mut harness = harness(dir.path());
@@ -112,4 +117,104 @@ fn a_lesson_section_opens_its_cards() {
     );
     harness.get_by_label_contains("Only: 1. Blameless post-mortems");
     harness.get_by_label("1. Blameless post-mortems");
+}
+
+/// The note (source card) a reviewable card id belongs to: `pm-x::c2` is of `pm-x`.
+fn note_of(card_id: &str) -> &str {
+    card_id.split("::").next().unwrap_or(card_id)
+}
+
+#[test]
+fn cloze_siblings_wait_until_tomorrow_once_one_is_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (mut store, _) = Store::open(dir.path()).unwrap();
+        store.progress.cards.settings.new_per_day = 100;
+        store.progress.settings.last_screen = "Flashcards".to_owned();
+        store.progress.lessons.set_read(PACK, "post-mortems", true);
+        store.save().unwrap();
+    }
+    let mut harness = harness(dir.path());
+    // Every new card of the section, each graduated at once with Easy so none returns.
+    let mut saw_notice = false;
+    for _ in 0..60 {
+        if harness
+            .query_by_label_contains("That's all for now")
+            .is_some()
+        {
+            break;
+        }
+        press(&mut harness, Key::Space);
+        press(&mut harness, Key::Num4);
+        saw_notice |= harness
+            .query_by_label_contains("until tomorrow, so this answer does not give")
+            .is_some();
+    }
+    harness.get_by_label_contains("That's all for now");
+    assert!(
+        saw_notice,
+        "the learner is told why the other gaps do not follow"
+    );
+
+    let (store, _) = Store::open(dir.path()).unwrap();
+    let log = &store.progress.cards.log;
+    assert!(log.len() > 5, "a real session: {} answers", log.len());
+    let mut notes = std::collections::BTreeSet::new();
+    for entry in log {
+        assert!(
+            notes.insert(note_of(&entry.card_id)),
+            "{} came on the day a sibling was answered",
+            entry.card_id
+        );
+    }
+    // The section has cloze notes with several gaps, so some cards were held back.
+    let cards: usize = store.progress.cards.cards.len();
+    assert_eq!(cards, log.len());
+}
+
+#[test]
+fn new_cards_wait_for_their_section_to_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (mut store, _) = Store::open(dir.path()).unwrap();
+        store.progress.settings.last_screen = "Flashcards".to_owned();
+        store.save().unwrap();
+    }
+    let mut screen = harness(dir.path());
+    screen.get_by_label_contains("0 new");
+    screen.get_by_label_contains("(new cards wait for you to read their section)");
+    screen.get_by_label_contains("new cards come only from sections you have read");
+    screen.get_by_label_contains("Statistics → Settings");
+    // The way out: read the first section with cards.
+    screen
+        .get_by_label("📖 Read 1. Blameless post-mortems")
+        .click();
+    screen.run_ok();
+    assert_eq!(screen.state().as_ref().unwrap().screen(), Screen::Lesson);
+
+    // Once it is read, its cards (and only its cards) come.
+    drop(screen);
+    {
+        let (mut store, _) = Store::open(dir.path()).unwrap();
+        store.progress.lessons.set_read(PACK, "post-mortems", true);
+        store.progress.settings.last_screen = "Flashcards".to_owned();
+        store.save().unwrap();
+    }
+    let mut harness = harness(dir.path());
+    for _ in 0..5 {
+        harness.get_by_label("1. Blameless post-mortems");
+        press(&mut harness, Key::Space);
+        press(&mut harness, Key::Num4);
+    }
+    let (store, _) = Store::open(dir.path()).unwrap();
+    assert!(
+        store
+            .progress
+            .cards
+            .log
+            .iter()
+            .all(|e| e.card_id.starts_with("pm-")),
+        "{:?}",
+        store.progress.cards.log
+    );
 }

@@ -1,28 +1,4 @@
-//! # A backoff schedule with jitter
-//!
-//! When a dependency fails, every client retries. If they all wait the same fixed time,
-//! they all come back at the same moment and knock it over again. Two tools fix this:
-//! - **Exponential backoff with a cap**: wait `base * 2^attempt` (attempt 0 is the first
-//!   retry), but never more than `cap`. Waits grow quickly while the outage lasts,
-//!   and the cap keeps a single client from waiting for hours.
-//! - **Jitter**: randomise each wait so clients spread out instead of arriving in waves.
-//!   Three well-known recipes, all implemented here:
-//!   - *full*: a random wait between 0 and the capped exponential;
-//!   - *equal*: half of the capped exponential for sure, plus a random part up to the
-//!     other half (never retries almost at once, still spreads clients out);
-//!   - *decorrelated*: a random wait between `base` and three times the *previous* wait,
-//!     capped; each client's schedule drifts on its own.
-//!
-//! Exact rules (the tests check them, including the ranges passed to `between`):
-//! - `exponential_ms(attempt)` = `min(cap, base * 2^attempt)`, and never overflows or
-//!   panics, even for attempt 1000.
-//! - `next_delay_ms` with `None`: the exponential value; do not call `rng` at all.
-//! - `Full`: `rng.between(0, exp)`.
-//! - `Equal`: with `half = exp / 2`: `(exp - half) + rng.between(0, half)`.
-//! - `Decorrelated`: `min(cap, rng.between(base, max(base, previous * 3)))`, where
-//!   `previous` is the last delay returned (at first, and after `reset`, it is `base`).
-//!   The attempt number is not used.
-//! - The random strategies call `between` exactly once per delay.
+//! A backoff schedule with jitter. The task is in the pane beside the editor.
 
 /// Where randomness comes from. Injected, so tests can choose the "random" numbers.
 pub trait RandomSource {

@@ -1,30 +1,4 @@
-//! # A circuit breaker with an injected clock
-//!
-//! A circuit breaker stands between your code and a dependency. While the dependency
-//! answers, calls flow (**Closed**). After `failure_threshold` failures *in a row* it
-//! stops calling and fails fast (**Open**), which gives the dependency room to recover
-//! and keeps your threads from piling up behind a dead service. After `open_for` it lets
-//! a few trial calls through (**HalfOpen**) to find out whether the dependency is back.
-//!
-//! The textbook version fits in ten lines, and it is wrong in the half-open state in ways
-//! that cause real outages. Your breaker must get these right:
-//! 1. **Limited trials.** Half-open admits at most `half_open_trials` calls; any more are
-//!    rejected while those are out. Letting everything through the moment the timer
-//!    expires sends the full load at a service that is barely standing.
-//! 2. **One trial failure re-opens at once**, and the open period starts again from
-//!    *that* failure (not from the first opening, which would re-open for no time).
-//! 3. **Closing needs every trial to succeed**: `half_open_trials` successes. On closing
-//!    the failure count starts from zero, so one failure right after closing does not
-//!    trip it again because of failures from before the outage.
-//! 4. **Stale results are ignored.** A call admitted while Closed may finish long after
-//!    the breaker opened. Its result describes the past: it must not close a half-open
-//!    breaker or re-open a recovered one. `try_acquire` hands out a `Permit`; a result
-//!    only counts if its permit was issued in the breaker's *current* state (the same
-//!    "epoch": every state change starts a new one).
-//!
-//! Time comes from an injected `Clock`, never from `Instant::now()`, so tests can move
-//! it forward exactly. `state()` reports the state *as of now*: an open breaker whose
-//! `open_for` has elapsed (`now - opened_at >= open_for`) is `HalfOpen`.
+//! A circuit breaker with an injected clock. The task is in the pane beside the editor.
 
 use std::cell::Cell;
 use std::rc::Rc;

@@ -1,30 +1,4 @@
-//! # Bulkheads: a pool per workload
-//!
-//! A ship's hull is split into watertight compartments, the bulkheads. A hole floods
-//! one compartment; the ship stays afloat. Software needs the same walls.
-//!
-//! The incident: the service had one pool of 20 database connections for everything.
-//! A new monthly report ran a slow query on each of its 20 workers, and each one held a
-//! connection for minutes. The checkout API, sharing the pool, found no free connection
-//! and timed out. A report nobody was waiting for took down the part that makes money.
-//!
-//! The fix is a pool per workload: e.g. 10 permits for the critical API, 5 for reports,
-//! 3 for background jobs. Reports can now only exhaust *their own* five. The price is
-//! some wasted capacity when the load is uneven, so sizes come from measured load.
-//!
-//! A bulkhead here is a counting semaphore (like resilience4j's semaphore bulkhead,
-//! `maxConcurrentCalls` plus `maxWaitDuration`):
-//! - `try_acquire` hands out a `Permit` if fewer than `max` are in use, and otherwise
-//!   refuses *at once* with `Rejection::Full`. Failing fast is the point: a caller that
-//!   queues forever for a full pool is a blocked thread, the start of a cascade.
-//! - `acquire_timeout(wait)` may wait, but at most `wait`, for a permit to be freed.
-//! - A `Permit` is RAII: dropping it gives the permit back. No `release()` method to
-//!   forget, no leak on an early `return` or a panic. (Only `std::mem::forget` can leak
-//!   one, and that takes effort.)
-//! - `Bulkheads` holds one `Bulkhead` per workload name, and `run(name, work)` runs
-//!   `work` while holding a permit of that pool, or refuses with `UnknownPool` / `Full`.
-//!
-//! A bulkhead with `max == 0` never admits anything (a workload switched off).
+//! Bulkheads: a pool per workload. The task is in the pane beside the editor.
 
 use std::collections::HashMap;
 use std::sync::{Condvar, Mutex, PoisonError};

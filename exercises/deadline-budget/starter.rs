@@ -1,45 +1,4 @@
-//! # Deadlines that travel down the call chain
-//!
-//! A request arrives with 2 seconds to live: after that the user, or the load balancer,
-//! has given up. Our handler calls a pricing service, which queries a database. The
-//! classic mistake is to give each layer its own fixed timeout: the handler waits 2 s
-//! for pricing, pricing waits 5 s for the database, the database statement timeout is
-//! 10 s. When the database is slow, the handler gives up at 2 s, but pricing keeps
-//! waiting, and the database keeps working for a caller that has left. Meanwhile the
-//! client retries, and the dead work piles up: that is how a slow query becomes an
-//! outage.
-//!
-//! The fix is to pass the *deadline* itself down the chain (gRPC does this on every
-//! call): each layer knows the time left and gives its callee a bit less, keeping a
-//! small *reserve* for itself to handle the answer or fall back. Inner layers then
-//! always give up first, and nobody works past the point where the answer is useless.
-//!
-//! Part 1, pure arithmetic (time is passed in, so the tests are exact):
-//! - `Deadline::after(now, budget)`; `remaining_at(now)` (zero once passed, never a
-//!   panic); `is_expired_at(now)` (true when nothing remains).
-//! - `for_sub_call(now, reserve, cap)`: the deadline to give a callee: ours minus
-//!   `reserve`, and, when `cap` is given, no later than `now + cap` (a callee may
-//!   deserve less than everything we have, like a 300 ms statement timeout). `None`
-//!   when the callee would have no time at all: then do not call it.
-//!   No panics, even for absurd durations: `Instant + Duration` panics on overflow,
-//!   so use `checked_sub` / `checked_add` (a cap too large to add is no cap at all).
-//!
-//! Part 2, threads and channels (Rust has no way to kill a thread, so the honest
-//! version of "run this with a timeout" is: run it on another thread, wait for its
-//! answer on a channel for at most the remaining time, and stop *waiting* when the time
-//! is up). The work receives the deadline so that it can stop itself and pass a
-//! smaller budget to its own calls. One thread per call is fine for this exercise, but
-//! in a server it is unbounded: work that ignores its deadline keeps its thread after
-//! the caller has gone. Production code caps those threads with a bulkhead (a fixed
-//! pool or a semaphore, section 5).
-//! - `run_with_deadline(deadline, work)`: `Expired` without starting anything if the
-//!   deadline has already passed; the value if it arrives in time; `TimedOut` if not
-//!   (return at once: do not wait for the thread); `Panicked` if the work panicked.
-//! - `fan_out(deadline, reserve, tasks)`: run independent sub-requests *concurrently*,
-//!   each with the child deadline `for_sub_call(now, reserve, None)`, and collect one
-//!   result per task, in order. The whole fan-out takes about one timeout, not the sum
-//!   of them. If no time is left for the children, every result is `Expired` and no
-//!   task is started.
+//! Deadlines that travel down the call chain. The task is in the pane beside the editor.
 
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;

@@ -1,37 +1,4 @@
-//! # Serve stale rather than nothing
-//!
-//! The product page shows a price, stock, reviews and recommendations, each from a
-//! different service. When the recommendation service times out, should the page fail?
-//! Of course not: show the page without recommendations. And when the *price* service
-//! blips for thirty seconds? Showing the price from two minutes ago, with a small "may
-//! be out of date" note, beats an error page, and a page that waits for a dead service
-//! holds a thread, which is how one slow dependency starts a cascade.
-//!
-//! That is a fallback: a planned answer for when the real one is not available. Here
-//! you build the most useful kind, a cache that keeps serving data after it goes stale,
-//! but only up to a limit: a price from two minutes ago is fine, one from last week is
-//! a lie. Past the limit, a configured default (say, an empty list of recommendations)
-//! or an honest error is better than very old data.
-//!
-//! Two ages matter:
-//! - `fresh_ms`: younger than this, the cache answers on its own; the dependency is not
-//!   even asked (that is plain caching: less load, faster answers).
-//! - `max_stale_ms`: when the dependency fails, an entry up to this age (inclusive) may
-//!   still be served, marked `Stale` so the caller can say so on screen.
-//!
-//! Rules for `get(key, now_ms, fetch)`:
-//! 1. An entry with age < `fresh_ms` -> `Cached`, without calling `fetch`.
-//! 2. Otherwise call `fetch`. On success store the value (age 0 from now) -> `Live`.
-//! 3. On failure: an entry with age <= `max_stale_ms` -> `Stale { age_ms }`;
-//!    else the default if there is one -> `Default`;
-//!    else `Err(Unavailable { error, stale_age_ms })`, telling how old the entry we
-//!    refused to serve was (`None` when there was none).
-//! A failed fetch leaves the stored entry exactly as it was. In particular it must not
-//! refresh the entry's time: that bug makes old data look new forever.
-//! Ages use the injected `now_ms`; an entry "from the future" (clock skew) has age 0.
-//!
-//! The `Source` tells the caller *where* the value came from. Do not throw that away:
-//! the UI shows it, and your metrics should count how often you served stale data.
+//! Serve stale rather than nothing. The task is in the pane beside the editor.
 
 use std::collections::HashMap;
 

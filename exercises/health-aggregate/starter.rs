@@ -1,34 +1,4 @@
-//! # One health status from many checks
-//!
-//! A load balancer asks each instance of your service "are you healthy?" many times a
-//! minute, and stops sending traffic to an instance that says no. That answer is built
-//! from the instance's dependencies: its database, its cache, the payment gateway, the
-//! recommendation service...
-//!
-//! Getting the aggregation wrong hurts in both directions:
-//! - Too strict: the recommendation service (optional, the page works without it) goes
-//!   down, *every* instance reports unhealthy, the load balancer removes them all, and a
-//!   small partial outage becomes a total one.
-//! - Too lenient: the database is down but the instance says "healthy", keeps receiving
-//!   requests, and fails every one of them.
-//!
-//! So the answer has three levels, and dependencies have a criticality:
-//! - `Unhealthy`: a *critical* dependency is unhealthy. Take me out of rotation.
-//! - `Degraded`: something is wrong but I can still serve (a critical dependency is
-//!   degraded, or an optional one is degraded or down). Keep routing to me, and alert.
-//! - `Healthy`: every dependency is healthy (or there are none).
-//!
-//! One more trap: a check result is a *claim about the past*. If the checker for the
-//! database hung ten minutes ago, its last result ("healthy") says nothing about now. A
-//! result older than `max_age_ms` counts as unhealthy, and is reported as stale.
-//! An age of exactly `max_age_ms` is still fresh. A result from the future (the checker's
-//! clock is a little ahead) has age zero.
-//!
-//! `reasons` explains the answer, one line per dependency that is not healthy, in input
-//! order: `"<name> is degraded"`, `"<name> is unhealthy"`, or `"<name> is stale"`.
-//!
-//! Finally `http_status` maps the status to what a health endpoint returns: 200 for
-//! healthy *and* degraded (the instance still serves), 503 for unhealthy.
+//! One health status from many checks. The task is in the pane beside the editor.
 
 use std::fmt;
 

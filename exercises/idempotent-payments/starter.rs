@@ -1,33 +1,4 @@
-//! # An idempotent payment processor
-//!
-//! A client sends "charge 50.00", the network drops the reply, and the client retries.
-//! Did the first attempt charge the card? The client cannot know, so it must be safe to
-//! send the same request again. The standard fix is an **idempotency key**: the client
-//! picks a unique key per payment intent and sends it with every attempt; the server
-//! remembers what it answered for each key and replays that answer instead of charging
-//! again. Same key, same result: "exactly once" is built from "at least once" plus
-//! deduplication.
-//!
-//! The rules for `PaymentProcessor::pay`:
-//! 1. An empty (or all-whitespace) key is refused: `MissingKey`. Nothing is charged.
-//! 2. A key seen before **with the same account and amount** gets the stored outcome
-//!    back, exactly as before (the same `Receipt`, or the same `Declined`), and the
-//!    gateway is not called.
-//! 3. A key seen before **with a different account or amount** is a client bug (a key
-//!    reused for another payment). Refuse with `KeyReused`, charge nothing, and keep
-//!    the original outcome for that key untouched.
-//! 4. A new key is charged through the gateway. A success or a decline is a final
-//!    answer: remember it for the key. `Unavailable` is not an answer (no money moved),
-//!    so do **not** remember it: a retry with the same key must try the charge again.
-//!    Here `Unavailable` *proves* nothing was charged, like a refused connection. A
-//!    timeout would not: the charge may have gone through with the reply lost, so a real
-//!    processor keeps the key claimed and asks the gateway, by the gateway's own
-//!    idempotency key, what happened (the lesson's section 4 handler, and the
-//!    `checkout-outbox` exercise, do that). This gateway takes no key, so that case is
-//!    left out.
-//!
-//! Keys are independent: two different keys for the same account and amount are two
-//! payments (a customer may really buy the same thing twice).
+//! An idempotent payment processor. The task is in the pane beside the editor.
 
 use std::collections::HashMap;
 

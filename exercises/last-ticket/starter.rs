@@ -1,38 +1,4 @@
-//! # The last ticket
-//!
-//! The incident: a concert had one ticket left. Two fans pressed "buy" in the same
-//! millisecond. Both requests read "1 available", both decided "enough!", both wrote
-//! back "0", and both got a confirmation email. One of them was turned away at the door.
-//!
-//! The code that did it looked like this (do not copy it; it is the bug):
-//!
-//! ```text
-//! let n = self.available.load(Ordering::SeqCst);   // 1. check
-//! if n == 0 { return false; }
-//! self.available.store(n - 1, Ordering::SeqCst);   // 2. act
-//! true
-//! ```
-//!
-//! Each line is atomic on its own, but the *pair* is not: between the check and the
-//! act, another thread can run the same check on the same value. This is the classic
-//! check-then-act race. Databases have the same trap (`SELECT` then `UPDATE`), and the
-//! same cure: make the decision and the change a single step
-//! (`UPDATE tickets SET n = n - 1 WHERE id = ? AND n > 0`).
-//!
-//! In Rust the single step is a compare-and-swap: `compare_exchange(expected, new)`
-//! stores `new` only if the value is still `expected`; otherwise it fails and tells you
-//! the value it found, and you decide again with fresh facts. (A `Mutex<u32>` around the
-//! check and the act also works; an atomic loop never blocks a thread.)
-//!
-//! The hidden tests run many threads buying at once and count the confirmations: they
-//! must equal the number of tickets, never one more.
-//!
-//! Rules:
-//! - `try_buy_many(k)` buys all `k` tickets or none (a family of four does not want three
-//!   seats). Buying zero tickets always succeeds and changes nothing.
-//! - `release(k)` gives tickets back (a reservation expired, an order was cancelled).
-//!   Giving back more than were sold is a bug in the caller: refuse it with `TooMany`
-//!   and change nothing, rather than invent tickets.
+//! The last ticket. The task is in the pane beside the editor.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 

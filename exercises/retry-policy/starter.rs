@@ -1,42 +1,4 @@
-//! # A retry policy that knows when to stop
-//!
-//! Retrying is the first thing everyone adds and the easiest to get dangerously wrong:
-//! - Retrying a *permanent* error (a malformed request, "insufficient funds") wastes
-//!   time and load: it will fail the same way every time.
-//! - Retrying a *non-idempotent* operation after an ambiguous error double-charges.
-//!   A timeout does not mean "nothing happened"; it means "I do not know what happened".
-//!   The server may have charged the card and the reply got lost. Only operations that
-//!   are safe to repeat (idempotent, or carrying an idempotency key the server
-//!   deduplicates on) may be retried after such an error.
-//!   Two errors are different because they prove the work was not done: `Refused`
-//!   (connection refused: the request never reached the server) and `TooManyRequests`
-//!   (a 429 is the server's explicit refusal to take the request; AWS SDKs retry
-//!   throttling errors for every operation). Even a non-idempotent call may be retried
-//!   after either. A 503 proves nothing: the server may have started the work.
-//! - Retrying without limits turns a short outage into a retry storm: every client
-//!   multiplies its load just when the server is weakest. So retries are bounded twice,
-//!   by a number of attempts and by a time budget (the caller has a deadline; a retry
-//!   that would start after it is pure waste).
-//!
-//! The policy you implement, after attempt `n` (1-based) fails with `error`:
-//! 1. `error` not transient -> give up: `Permanent`.
-//! 2. transient, but the operation is not safe to repeat and `error` is neither
-//!    `Refused` nor `TooManyRequests` -> give up: `NotSafeToRetry`.
-//! 3. `n` has reached `max_attempts` -> give up: `AttemptsExhausted`.
-//! 4. delay = `backoff_ms(n)` = `base_delay_ms * 2^(n-1)`, capped at `max_delay_ms`;
-//!    when a 429 carries `retry_after_ms`, wait at least that long (the server knows
-//!    better than our formula).
-//! 5. if `elapsed + delay >= budget_ms` -> give up: `BudgetExhausted` (the next try would
-//!    start at or after the deadline). `elapsed` counts from just before the first call,
-//!    including the time spent inside calls. (Add with `saturating_add`: delays can be
-//!    as large as `u64::MAX`.)
-//! 6. otherwise sleep `delay` on the injected clock and make attempt `n + 1`.
-//!
-//! The first call always happens, whatever the budget; `max_attempts == 0` acts like 1.
-//! Every give-up carries the last error and the number of attempts made, for the log.
-//! (Jitter is left out to keep the tests exact; the backoff-schedule exercise adds it.)
-//!
-//! The clock is injected (`Clock`), so tests run in microseconds with exact timings.
+//! A retry policy that knows when to stop. The task is in the pane beside the editor.
 
 use std::cell::{Cell, RefCell};
 

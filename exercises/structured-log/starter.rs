@@ -1,41 +1,4 @@
-//! # A log line with context
-//!
-//! At 03:12 the pager goes off. The log says `payment failed`. Which payment? Whose?
-//! How much? Which server, and why did it fail? A log line without context is a
-//! riddle you have to solve at the worst possible moment.
-//!
-//! A *structured* log event carries its context as named fields: who (`user_id`),
-//! what (`txn_id`, `amount`), when (a timestamp), where (`service`, `host`) and why
-//! (`reason`). Rendered as `key=value` pairs, a line stays readable for a human and can
-//! be parsed and searched by a machine (`grep 'user_id=42'`, or a log platform's query).
-//!
-//! You will write `Event`, a small builder, and its renderer:
-//!
-//! ```text
-//! ts=1700000000000 level=error msg="payment failed" user_id=42 amount=19.99 reason="card declined"
-//! ```
-//!
-//! Rules for `render`:
-//! - `ts=<millis> level=<info|warn|error> msg=<message>` first, then every field in the
-//!   order it was first added, all separated by one space. No trailing space.
-//! - A value (the message too) is written bare when it is safe, and quoted otherwise.
-//!   It needs quotes when it is empty, or contains a space, `=`, `"`, `\` or any control
-//!   character (`char::is_control`). Without that, `reason=card declined` would read as a
-//!   field `reason=card` plus a stray word, and `note=a=b` would be ambiguous.
-//! - Inside quotes: `\` becomes `\\`, `"` becomes `\"`, newline `\n`, carriage return
-//!   `\r`, tab `\t`, and any other control character `\u{<lowercase hex>}` (e.g. ESC is
-//!   `\u{1b}`). This matters for security, not only looks: a user who puts a newline in
-//!   their name must not be able to forge a second, fake log line.
-//!
-//! Rules for `field`:
-//! - Keys are cleaned: every character that is not an ASCII letter, digit, `_`, `.` or
-//!   `-` becomes `_`. An empty key becomes `_`. (Keys come from code, but code changes,
-//!   and a broken key should not break the line's format.)
-//! - Adding a key that is already there replaces its value and keeps its position, so an
-//!   event never carries two different answers to the same question.
-//!
-//! `missing` lists the required keys an event lacks, so a test (or a lint in your logging
-//! layer) can insist that, say, every payment event says who and why.
+//! A log line with context. The task is in the pane beside the editor.
 
 use std::fmt;
 

@@ -1,26 +1,4 @@
-//! # A validated Amount
-//!
-//! A payment amount that travels through a system as a bare `i64` can be anything: zero,
-//! negative, a million times too big, or cents mistaken for euros. Each function that
-//! receives it must re-check it, and sooner or later one forgets. Defensive design moves
-//! the check to the edge: turn untrusted input into a type that *cannot* hold a bad value,
-//! once, and fail fast with a precise error when the input is wrong. After that, any
-//! function taking an `Amount` knows it is valid without looking.
-//!
-//! Your `Amount` counts whole cents in a private field, so the only ways to make one are
-//! the checked conversions below. The rules:
-//! - zero is refused (`AmountError::Zero`): a payment of nothing is a bug upstream;
-//! - negative amounts are refused (`Negative`): refunds are a different operation;
-//! - more than `MAX_CENTS` is refused (`TooLarge`), and so is any number too big to
-//!   represent at all: never panic or wrap around on hostile input;
-//! - text is `digits`, optionally followed by `.` and one or two digits, with optional
-//!   whitespace around it and an optional leading `-` (which then gives `Negative`).
-//!   Three or more decimals are `TooManyDecimals` (we do not round money silently).
-//!   Anything else (`""`, `"abc"`, `"1,5"`, `"+3"`, `".5"`, `"5."`) is `Malformed`.
-//!
-//! Checks happen in this order, and the first failing one is returned: the format
-//! (`Malformed`, `TooManyDecimals`), then the sign (`Negative`), then the size
-//! (`Zero`, `TooLarge`).
+//! A validated Amount. The task is in the pane beside the editor.
 
 use std::fmt;
 

@@ -14,6 +14,7 @@ pub fn run(source: &ContentSource) -> Result<u8> {
     let mut problems = library.problems.clone();
     let catalog = crate::runner::load_catalog(source, Some(&library));
     problems.extend(catalog.problems.iter().cloned());
+    problems.extend(content::task::check(source, &catalog));
     problems.extend(crate::srs::load_decks(source, &library).problems);
     problems.extend(
         content::guided::load_steps(source, &library, content::guided::Check::WithModel).problems,

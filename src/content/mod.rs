@@ -8,6 +8,7 @@ pub mod lesson;
 pub mod postmortem;
 pub mod problem;
 pub mod source;
+pub mod task;
 
 pub use lesson::{LessonPack, Library, Section, load_library};
 pub use problem::Problem;

@@ -58,7 +58,7 @@ pub fn overview(inputs: &Inputs) -> Overview {
     let patterns = mastery::patterns(inputs);
     let days = activity::study_days(progress);
     let today_day = time::learning_day(inputs.now, progress.cards.settings.day_start_hour);
-    let queue = queue::build(&progress.cards, inputs.cards, inputs.now);
+    let queue = queue::for_learner(progress, inputs.library, inputs.cards, inputs.now);
     let done = queue::today(&progress.cards, inputs.now);
     let today = Today {
         cards_due: queue.learning.len() + queue.review.len(),

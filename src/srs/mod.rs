@@ -70,6 +70,9 @@ pub struct SrsSettings {
     pub max_reviews_per_day: u32,
     /// Local hour at which a new learning day starts (Anki uses 4 am).
     pub day_start_hour: u32,
+    /// New cards come only from sections the learner has read, so a card never asks
+    /// about something not yet taught (see [`queue::for_learner`]).
+    pub new_from_read_sections: bool,
 }
 
 impl Default for SrsSettings {
@@ -79,6 +82,7 @@ impl Default for SrsSettings {
             new_per_day: 20,
             max_reviews_per_day: 200,
             day_start_hour: 4,
+            new_from_read_sections: true,
         }
     }
 }

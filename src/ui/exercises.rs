@@ -1,7 +1,12 @@
 //! The exercise screen: the list with each exercise's status, an editor over the
-//! learner's copy, Check (Ctrl+Enter) on the background runtime, the results panel,
-//! hints one at a time, the solution behind a confirmation, reset, an external editor and
-//! a watch mode that re-checks when the file changes on disk.
+//! learner's copy, the task pane beside it (statement, hints one at a time, the solution
+//! behind a confirmation), Check (Ctrl+Enter) on the background runtime, the results
+//! panel, reset, an external editor and a watch mode that re-checks when the file
+//! changes on disk.
+
+mod celebrate;
+mod code;
+mod task;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
@@ -77,7 +82,15 @@ pub struct ExercisesScreen {
     /// A line (1-based) of the learner's file to move the cursor to.
     jump_to: Option<(usize, usize)>,
     notice: Option<String>,
+    task: task::TaskPane,
+    /// The line last jumped to and when, highlighted for a moment so the eye finds it.
+    highlight: Option<(usize, Instant)>,
+    /// When the open exercise last passed in full (not from the cache): the confetti.
+    celebrate: Option<Instant>,
 }
+
+/// How long a jumped-to line stays highlighted.
+const HIGHLIGHT_FOR: Duration = Duration::from_millis(2500);
 
 impl ExercisesScreen {
     /// Selects the exercise with this id (ids the catalog lacks are ignored when drawn).
@@ -122,28 +135,37 @@ impl ExercisesScreen {
             });
             return;
         };
-        // The editor gets the full width (long lines stay readable); results and hints
-        // share a resizable strip below it, smaller in a small window so the editor keeps
-        // most of the height.
+        // The task pane beside the editor, full height and resizable, as Exercism puts
+        // the prose beside the code; hidden, it leaves the width to the editor.
+        if self.task.open {
+            let free = ui.available_width();
+            egui::Panel::right("exercise-task")
+                .resizable(true)
+                .default_size(task::TaskPane::default_width(free))
+                .size_range(200.0..=(free * 0.6).max(200.0))
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("exercise-task-scroll")
+                        .show(ui, |ui| {
+                            ui.add_space(theme::SPACE_S);
+                            self.task.statement_ui(ui, shared, &exercise);
+                            ui.add_space(theme::SPACE_L);
+                            self.hints_ui(ui, shared, &exercise);
+                            ui.add_space(theme::SPACE_L);
+                        });
+                });
+        }
+        // Results below the editor, in a strip the learner resizes by its top edge;
+        // smaller in a small window so the editor keeps most of the height.
         let results_height = (ui.available_height() * 0.33).clamp(140.0, 290.0);
         egui::Panel::bottom("exercise-results")
             .resizable(true)
             .default_size(results_height)
-            .size_range(140.0..=600.0)
+            .size_range(100.0..=(ui.available_height() - 160.0).max(140.0))
             .show(ui, |ui| {
-                egui::Panel::right("exercise-hints")
-                    .resizable(false)
-                    .exact_size(300.0)
-                    .show(ui, |ui| {
-                        egui::ScrollArea::vertical()
-                            .id_salt("exercise-hints-scroll")
-                            .show(ui, |ui| self.hints_ui(ui, shared, &exercise));
-                    });
-                egui::CentralPanel::default().show(ui, |ui| {
-                    egui::ScrollArea::vertical()
-                        .id_salt("exercise-results-scroll")
-                        .show(ui, |ui| self.results_ui(ui, &exercise));
-                });
+                egui::ScrollArea::vertical()
+                    .id_salt("exercise-results-scroll")
+                    .show(ui, |ui| self.results_ui(ui, shared, &exercise));
             });
         egui::CentralPanel::default().show(ui, |ui| {
             self.header_ui(ui, shared, &exercise);
@@ -211,6 +233,17 @@ impl ExercisesScreen {
     ) {
         let status = progress.status(&exercise.id);
         let (icon, sem, word) = status_look(status);
+        let word = match (status, self.reports.get(&exercise.id)) {
+            (Status::Failing, Some(r)) if r.total > 0 => {
+                format!("{}\u{a0}/\u{a0}{}\u{a0}tests", r.passed, r.total)
+            }
+            (Status::Failing, _) => format!(
+                "best {}\u{a0}/\u{a0}{}\u{a0}pts",
+                progress.record(&exercise.id).best_score,
+                exercise.points
+            ),
+            _ => word.to_owned(),
+        };
         let selected = self.selected.as_deref() == Some(exercise.id.as_str());
         let is_next = next == Some(exercise.id.as_str());
         let response = ui
@@ -231,6 +264,15 @@ impl ExercisesScreen {
                             .small()
                             .color(ui.visuals().weak_text_color()),
                     );
+                    if status == Status::Failing {
+                        let best = progress.record(&exercise.id).best_score;
+                        ui.add(
+                            egui::ProgressBar::new(best as f32 / exercise.points.max(1) as f32)
+                                .desired_width(120.0)
+                                .desired_height(4.0)
+                                .fill(Semantic::Waiting.in_ui(ui)),
+                        );
+                    }
                     title
                 })
                 .inner
@@ -273,7 +315,8 @@ impl ExercisesScreen {
             }
         });
         ui.add_space(theme::SPACE_XS);
-        ui.horizontal(|ui| {
+        // Wraps in a narrow window (the task pane open at 1024 px) rather than clipping.
+        ui.horizontal_wrapped(|ui| {
             let busy = self.running.is_some();
             let check = ui
                 .add_enabled(!busy, egui::Button::new(RichText::new("▶ Check").strong()))
@@ -335,6 +378,14 @@ impl ExercisesScreen {
             {
                 self.confirm = Some(Confirm::Reset);
             }
+            if !self.task.open
+                && ui
+                    .button("◀ Task")
+                    .on_hover_text("Show the task, hints and solution beside the editor")
+                    .clicked()
+            {
+                self.task.open = true;
+            }
         });
         if let Some(open) = &self.open {
             ui.label(
@@ -352,9 +403,9 @@ impl ExercisesScreen {
         let Some(open) = &mut self.open else {
             return;
         };
-        let dark = ui.visuals().dark_mode;
         let id = ui.make_persistent_id(EDITOR_ID);
         if let Some((line, column)) = self.jump_to.take() {
+            self.highlight = Some((line, Instant::now()));
             let at = char_index(&open.text, line, column);
             let mut state = egui::TextEdit::load_state(ui.ctx(), id).unwrap_or_default();
             state
@@ -365,28 +416,23 @@ impl ExercisesScreen {
             state.store(ui.ctx(), id);
             ui.memory_mut(|m| m.request_focus(id));
         }
-        let rows = ((ui.available_height() - 40.0) / 19.0).max(10.0) as usize;
-        let (output, _) = CodeEditor::default()
-            .id_source(EDITOR_ID)
-            .with_rows(rows)
-            .with_fontsize(14.5)
-            .with_theme(if dark {
-                ColorTheme::GITHUB_DARK
-            } else {
-                ColorTheme::GITHUB_LIGHT
-            })
-            .with_numlines(true)
-            .vscroll(true)
-            .show(ui, &mut open.text, &Syntax::rust());
+        let output = code::show(ui, id, &mut open.text);
         output.response.widget_info(|| {
             egui::WidgetInfo::labeled(egui::Role::MultilineTextInput, true, "Your code")
         });
         if output.response.changed() {
             open.edited_at = Some(Instant::now());
         }
+        if let Some((line, since)) = self.highlight {
+            if since.elapsed() >= HIGHLIGHT_FOR {
+                self.highlight = None;
+            } else {
+                highlight_line_ui(ui, &output, &open.text, line, since);
+            }
+        }
     }
 
-    fn results_ui(&mut self, ui: &mut egui::Ui, exercise: &Exercise) {
+    fn results_ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared, exercise: &Exercise) {
         ui.add_space(theme::SPACE_S);
         ui.label(RichText::new("Results").strong());
         ui.separator();
@@ -405,10 +451,14 @@ impl ExercisesScreen {
             return;
         };
         let (sem, title) = match report.verdict {
-            Verdict::Passed => (Semantic::Healthy, "Passed"),
-            Verdict::Failed => (Semantic::Failing, "Some tests fail"),
-            Verdict::DidNotCompile => (Semantic::Failing, "Does not compile"),
-            Verdict::Broken => (Semantic::Rejected, "The tests did not finish"),
+            Verdict::Passed => (Semantic::Healthy, "🎉 Passed: every test".to_owned()),
+            Verdict::Failed if report.passed > 0 => (
+                Semantic::Waiting,
+                format!("{} of {} tests pass", report.passed, report.total),
+            ),
+            Verdict::Failed => (Semantic::Failing, "No test passes yet".to_owned()),
+            Verdict::DidNotCompile => (Semantic::Failing, "Does not compile".to_owned()),
+            Verdict::Broken => (Semantic::Rejected, "The tests did not finish".to_owned()),
         };
         let cached = if report.cached {
             " (unchanged file: result from the cache)"
@@ -418,9 +468,9 @@ impl ExercisesScreen {
         callout(
             ui,
             sem,
-            title,
+            &title,
             &format!(
-                "{}. Score {} / {}, {} ms{cached}.",
+                "{}. Score {}\u{a0}/\u{a0}{}, {}\u{a0}ms{cached}.",
                 capitalise(&report.summary),
                 report.score,
                 report.points,
@@ -431,12 +481,27 @@ impl ExercisesScreen {
             ui.weak(format!("The tests ran {}.", report.sandbox));
         }
         if report.total > 0 {
-            let fraction = report.passed as f32 / report.total as f32;
-            ui.add(
-                egui::ProgressBar::new(fraction)
-                    .fill(Semantic::Healthy.in_ui(ui))
-                    .text(format!("{} / {} hidden tests", report.passed, report.total)),
-            );
+            partial_bar_ui(ui, report.passed, report.total);
+        }
+        if report.verdict == Verdict::Passed {
+            if let Some(next) = next_after(shared, &exercise.id) {
+                let (id, title) = (next.id.clone(), next.title.clone());
+                ui.add_space(theme::SPACE_XS);
+                if ui
+                    .button(RichText::new(format!("Next exercise: {title} →")).strong())
+                    .on_hover_text("The next one not passed yet, in the lessons' order")
+                    .clicked()
+                {
+                    self.selected = Some(id);
+                }
+            } else {
+                ui.label("That was the last one: every exercise passes.");
+            }
+            if let Some(since) = self.celebrate
+                && !celebrate::confetti(ui, ui.clip_rect(), since)
+            {
+                self.celebrate = None;
+            }
         }
         let mut jump = None;
         let errors: Vec<&Diagnostic> = report.errors().collect();
@@ -492,15 +557,7 @@ impl ExercisesScreen {
         let record = shared.store.progress.exercises.record(&exercise.id);
         let shown = (record.hints_shown as usize).min(exercise.hints.len());
         for (i, hint) in exercise.hints.iter().take(shown).enumerate() {
-            egui::Frame::new()
-                .fill(Semantic::Accent.fill(ui.visuals().dark_mode))
-                .corner_radius(theme::RADIUS)
-                .inner_margin(theme::SPACE_S)
-                .show(ui, |ui| {
-                    ui.set_width(ui.available_width());
-                    ui.label(RichText::new(format!("Hint {}", i + 1)).strong());
-                    ui.label(hint);
-                });
+            self.task.hint_ui(ui, i + 1, hint);
             ui.add_space(theme::SPACE_XS);
         }
         if shown < exercise.hints.len() {
@@ -786,6 +843,9 @@ impl ExercisesScreen {
                     shared.save();
                 }
                 self.failure = None;
+                if report.verdict == Verdict::Passed && !report.cached {
+                    self.celebrate = Some(Instant::now());
+                }
                 self.reports.insert(id, report);
             }
             Err(message) => self.failure = Some(message),
@@ -897,7 +957,8 @@ impl ExercisesScreen {
 fn status_look(status: Status) -> (&'static str, Semantic, &'static str) {
     match status {
         Status::NotStarted => ("○", Semantic::Neutral, "not started"),
-        Status::Failing => ("✖", Semantic::Failing, "failing"),
+        // Partial progress is progress: amber and half full, never a red cross.
+        Status::Failing => ("◐", Semantic::Waiting, "started"),
         Status::Passed => ("✔", Semantic::Healthy, "passed"),
     }
 }
@@ -1029,6 +1090,57 @@ fn test_ui(ui: &mut egui::Ui, t: &TestResult) -> Option<(usize, usize)> {
             }
         });
     jump
+}
+
+/// "2 / 10 tests" above a thin bar, the label off the fill so it reads in both themes.
+fn partial_bar_ui(ui: &mut egui::Ui, passed: u32, total: u32) {
+    ui.add_space(theme::SPACE_XS);
+    ui.label(RichText::new(format!("{passed}\u{a0}/\u{a0}{total} tests")).strong());
+    let sem = if passed == total {
+        Semantic::Healthy
+    } else {
+        Semantic::Waiting
+    };
+    ui.add(
+        egui::ProgressBar::new(passed as f32 / total.max(1) as f32)
+            .desired_height(8.0)
+            .fill(sem.in_ui(ui)),
+    );
+}
+
+/// Tints `line` of the editor, fading out, so a jump from a result lands visibly.
+fn highlight_line_ui(
+    ui: &egui::Ui,
+    output: &egui::text_edit::TextEditOutput,
+    text: &str,
+    line: usize,
+    since: Instant,
+) {
+    let at = egui::text::CCursor::new(char_index(text, line, 1));
+    let row = output
+        .galley
+        .pos_from_cursor(at)
+        .translate(output.galley_pos.to_vec2());
+    let rect = egui::Rect::from_x_y_ranges(output.response.rect.x_range(), row.y_range());
+    let fade = 1.0 - since.elapsed().as_secs_f32() / HIGHLIGHT_FOR.as_secs_f32();
+    let colour = Semantic::Waiting
+        .fill(ui.visuals().dark_mode)
+        .gamma_multiply(fade.max(0.0));
+    ui.painter().rect_filled(rect, 0.0, colour);
+    ui.ctx().request_repaint();
+}
+
+/// The exercise after `id` in the lessons' order that is not passed yet (wrapping round
+/// to the start); `None` when every other one is passed.
+fn next_after<'a>(shared: &'a Shared, id: &str) -> Option<&'a Exercise> {
+    let ordered = lesson_order::ordered(&shared.library, &shared.catalog);
+    let at = ordered.iter().position(|e| e.id == id)?;
+    let progress = &shared.store.progress.exercises;
+    ordered[at + 1..]
+        .iter()
+        .chain(&ordered[..at])
+        .find(|e| !progress.record(&e.id).passed)
+        .copied()
 }
 
 /// The char index of a 1-based line and column in `text` (clamped to the text).

@@ -13,7 +13,7 @@ use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 use super::theme::{self, Semantic};
 use crate::content::SIMULATION_IDS;
 use crate::srs::{Card, CardKind, Rating, queue};
-use crate::ui::state::{Nav, Shared};
+use crate::ui::state::{Nav, SectionRef, Shared};
 
 /// Size of a card's question text.
 const CARD_TEXT_SIZE: f32 = 19.0;
@@ -63,6 +63,7 @@ pub struct FlashcardsScreen {
     markdown: CommonMarkCache,
     editor: Option<editor::Editor>,
     list_filter: String,
+    list_sort: editor::Sort,
     /// A short message about the last action ("Buried until tomorrow").
     notice: Option<String>,
 }
@@ -109,6 +110,7 @@ impl FlashcardsScreen {
                     &self.cards,
                     &mut self.editor,
                     &mut self.list_filter,
+                    &mut self.list_sort,
                 ) {
                     self.built = false;
                     self.showing = None;
@@ -146,8 +148,14 @@ impl FlashcardsScreen {
     fn review_ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared) {
         // Whole seconds: the log reads cleanly and nothing needs finer times.
         let now = Utc::now().trunc_subsecs(0);
+        // A section the learner picked (a lesson's "review its cards" link) is theirs to
+        // learn now, read or not; the whole deck follows the read-sections rule.
+        let queue = if self.tag.is_some() {
+            queue::build(&shared.store.progress.cards, &self.pool, now)
+        } else {
+            queue::for_learner(&shared.store.progress, &shared.library, &self.pool, now)
+        };
         let progress = &shared.store.progress.cards;
-        let queue = queue::build(progress, &self.pool, now);
         let today = queue::today(progress, now);
         if self
             .showing
@@ -186,7 +194,7 @@ impl FlashcardsScreen {
                         .cloned();
                     match card {
                         Some(card) => self.card_ui(ui, shared, &card, now),
-                        None => self.finished_ui(ui, shared, today.answers, now),
+                        None => self.finished_ui(ui, shared, &queue, today.answers, now),
                     }
                 });
             });
@@ -273,7 +281,7 @@ impl FlashcardsScreen {
                 self.answer(shared, rating, now);
             }
         } else {
-            let show = egui::Button::new(RichText::new("Show answer").size(17.0))
+            let show = egui::Button::new(RichText::new("Show answer (Space)").size(17.0))
                 .min_size(egui::vec2(220.0, 40.0));
             if ui.add(show).on_hover_text("Space or Enter").clicked() {
                 if let Some(s) = &mut self.showing {
@@ -307,7 +315,7 @@ impl FlashcardsScreen {
             }
             if ui
                 .button("Edit")
-                .on_hover_text("Change this card's text")
+                .on_hover_text("Change this card's text here; its scheduling stays")
                 .clicked()
             {
                 self.editor = Some(editor::Editor::for_card(
@@ -315,15 +323,25 @@ impl FlashcardsScreen {
                     &shared.store.progress.cards,
                     &card.source_id,
                 ));
-                self.tab = Tab::Cards;
             }
         });
+        if self.editor.is_some() {
+            ui.add_space(theme::SPACE_M);
+            if editor::editor_panel_ui(ui, shared, &mut self.editor) {
+                // The card's text changed: rebuild, and show it again from the question.
+                self.built = false;
+                if let Some(s) = &mut self.showing {
+                    s.revealed = false;
+                }
+            }
+        }
     }
 
     fn finished_ui(
         &mut self,
         ui: &mut egui::Ui,
         shared: &mut Shared,
+        queue: &queue::Queue,
         done_today: usize,
         now: DateTime<Utc>,
     ) {
@@ -355,9 +373,13 @@ impl FlashcardsScreen {
             None if self.pool.is_empty() => {
                 ui.label("There are no cards here yet. Add your own in Cards.");
             }
+            None if !queue.held_back.is_empty() => {}
             None => {
                 ui.label("New cards wait for you; today's limit of new cards is reached. Come back tomorrow, or raise the limit in Statistics → Settings.");
             }
+        }
+        if !queue.held_back.is_empty() {
+            held_back_ui(ui, shared, &self.pool, &queue.held_back);
         }
         ui.add_space(theme::SPACE_M);
         if self.tag.is_some() && ui.button("Review every section").clicked() {
@@ -380,13 +402,33 @@ impl FlashcardsScreen {
                 progress.drop_expired_burials(now);
                 // Saved before the next card is chosen, so no answer is ever lost.
                 shared.save();
-                self.notice = None;
+                self.notice = self.siblings_notice(&showing.id);
             }
             Err(e) => {
                 tracing::error!(card = %showing.id, error = %e, "answer failed");
                 self.notice = Some(format!("That answer could not be scheduled: {e}"));
                 self.showing = Some(showing);
             }
+        }
+    }
+
+    /// Tells the learner why the other gaps of a cloze note will not follow.
+    fn siblings_notice(&self, answered: &str) -> Option<String> {
+        let note = &self.pool.iter().find(|c| c.id == answered)?.source_id;
+        let siblings = self
+            .pool
+            .iter()
+            .filter(|c| &c.source_id == note && c.id != answered)
+            .count();
+        match siblings {
+            0 => None,
+            1 => Some(
+                "The other gap of this card waits until tomorrow, so this answer does not give it away."
+                    .to_owned(),
+            ),
+            n => Some(format!(
+                "The {n} other gaps of this card wait until tomorrow, so this answer does not give them away."
+            )),
         }
     }
 
@@ -442,6 +484,13 @@ fn today_ui(ui: &mut egui::Ui, queue: &queue::Queue, done: usize) {
         ui.label(
             RichText::new(format!("{} new", queue.new.len())).color(Semantic::Healthy.in_ui(ui)),
         );
+        if queue.new.is_empty() && !queue.held_back.is_empty() {
+            ui.label(
+                RichText::new("(new cards wait for you to read their section)")
+                    .small()
+                    .color(ui.visuals().weak_text_color()),
+            );
+        }
     });
     let total = done + remaining;
     ui.add(
@@ -452,6 +501,48 @@ fn today_ui(ui: &mut egui::Ui, queue: &queue::Queue, done: usize) {
         })
         .desired_height(6.0)
         .fill(Semantic::Accent.in_ui(ui)),
+    );
+}
+
+/// Why no new card comes: they belong to sections not read yet. Offers the first such
+/// section in lesson order, and says where the rule can be turned off.
+fn held_back_ui(ui: &mut egui::Ui, shared: &mut Shared, pool: &[Card], held_back: &[String]) {
+    let waiting: Vec<&Card> = pool.iter().filter(|c| held_back.contains(&c.id)).collect();
+    let n = waiting.len();
+    ui.add_space(theme::SPACE_S);
+    ui.label(format!(
+        "{n} new card{} wait{} for you to read {} section: new cards come only from sections you have read, so no card asks about something not yet taught.",
+        plural(n),
+        if n == 1 { "s" } else { "" },
+        if n == 1 { "its" } else { "their" },
+    ));
+    let lessons = &shared.store.progress.lessons;
+    let first_unread = shared.library.packs.iter().find_map(|pack| {
+        pack.sections
+            .iter()
+            .find(|section| {
+                !lessons.is_read(&pack.id, &section.id)
+                    && waiting
+                        .iter()
+                        .any(|c| crate::progress::mastery::card_in_section(c, pack, section))
+            })
+            .map(|section| SectionRef {
+                pack: pack.id.clone(),
+                section: section.id.clone(),
+            })
+    });
+    if let Some(at) = first_unread {
+        let title = shared
+            .section_title(&at)
+            .unwrap_or_else(|| at.section.clone());
+        if ui.button(format!("📖 Read {title}")).clicked() {
+            shared.nav = Some(Nav::Section(at, None));
+        }
+    }
+    ui.label(
+        RichText::new("To learn them anyway, turn off \"New cards only from sections I have read\" in Statistics → Settings.")
+            .small()
+            .color(ui.visuals().weak_text_color()),
     );
 }
 
@@ -500,7 +591,7 @@ fn answer_buttons_ui(ui: &mut egui::Ui, intervals: Option<[Duration; 4]>) -> Opt
         for (i, rating) in Rating::ALL.into_iter().enumerate() {
             let colour = rating_semantic(rating).in_ui(ui);
             let wait = intervals.map_or_else(String::new, |iv| interval_label(iv[i]));
-            let text = RichText::new(format!("{wait}\n{}", rating.label()))
+            let text = RichText::new(format!("{wait}\n{}  {}", rating.number(), rating.label()))
                 .color(colour)
                 .size(16.0);
             let button = egui::Button::new(text)
@@ -529,31 +620,32 @@ fn rating_semantic(rating: Rating) -> Semantic {
     }
 }
 
-/// A wait as Anki writes it: "1 min", "5.5 min", "3 h", "8 d", "2.1 mo", "1.4 y".
+/// A wait as Anki writes it on its buttons: whole minutes, hours and days, months and
+/// years to one decimal ("10 min", "6 min", "3 h", "8 d", "2.1 mo", "1.4 y"); under a
+/// minute "< 1 min".
 pub fn interval_label(d: Duration) -> String {
     let minutes = d.num_seconds() as f64 / 60.0;
-    let short = |v: f64, unit: &str| {
-        if (v - v.round()).abs() < 0.05 {
-            format!("{} {unit}", v.round())
+    let days = minutes / (24.0 * 60.0);
+    let one_decimal = |v: f64, unit: &str| {
+        let v = (v * 10.0).round() / 10.0;
+        if v.fract() == 0.0 {
+            format!("{v:.0} {unit}")
         } else {
             format!("{v:.1} {unit}")
         }
     };
     if minutes < 1.0 {
-        "now".to_owned()
+        "< 1 min".to_owned()
     } else if minutes < 60.0 {
-        short(minutes, "min")
+        format!("{:.0} min", minutes.round())
     } else if minutes < 24.0 * 60.0 {
-        short(minutes / 60.0, "h")
+        format!("{:.0} h", (minutes / 60.0).round())
+    } else if days < 30.0 {
+        format!("{:.0} d", days.round())
+    } else if days < 365.0 {
+        one_decimal(days / 30.0, "mo")
     } else {
-        let days = minutes / (24.0 * 60.0);
-        if days < 30.0 {
-            short(days, "d")
-        } else if days < 365.0 {
-            short(days / 30.0, "mo")
-        } else {
-            short(days / 365.0, "y")
-        }
+        one_decimal(days / 365.0, "y")
     }
 }
 
@@ -568,8 +660,12 @@ mod tests {
     #[test]
     fn intervals_read_like_anki() {
         assert_eq!(interval_label(Duration::minutes(1)), "1 min");
-        assert_eq!(interval_label(Duration::seconds(330)), "5.5 min");
+        assert_eq!(interval_label(Duration::seconds(330)), "6 min");
+        assert_eq!(interval_label(Duration::seconds(20)), "< 1 min");
+        assert_eq!(interval_label(Duration::minutes(150)), "3 h");
+        assert_eq!(interval_label(Duration::hours(36)), "2 d");
         assert_eq!(interval_label(Duration::days(8)), "8 d");
+        assert_eq!(interval_label(Duration::days(60)), "2 mo");
         assert_eq!(interval_label(Duration::days(64)), "2.1 mo");
         assert_eq!(interval_label(Duration::days(3650)), "10 y");
     }

@@ -38,9 +38,14 @@ impl Search {
         if !self.is_open() {
             return;
         }
-        let index = self
-            .index
-            .get_or_insert_with(|| Index::build(&shared.library, &shared.catalog, &shared.cards()));
+        let index = self.index.get_or_insert_with(|| {
+            Index::build(
+                &shared.content,
+                &shared.library,
+                &shared.catalog,
+                &shared.cards(),
+            )
+        });
         let hits = index.search(&self.query, RESULTS);
         let mut chosen = None;
         let mut close = false;

@@ -12,6 +12,8 @@ use crate::ui::theme::{self, Semantic};
 
 /// Width of the state column of the card list.
 const STATUS_WIDTH: f32 = 140.0;
+/// Width of the section column.
+const SECTION_WIDTH: f32 = 150.0;
 /// Room for the two buttons and spacing at the end of a row.
 const BUTTONS_WIDTH: f32 = 190.0;
 
@@ -89,6 +91,7 @@ pub fn cards_ui(
     cards: &[Card],
     editor: &mut Option<Editor>,
     filter: &mut String,
+    sort: &mut Sort,
 ) -> bool {
     let mut changed = false;
     let tags = section_tags(shared);
@@ -96,39 +99,8 @@ pub fn cards_ui(
         .auto_shrink([false, false])
         .show(ui, |ui| {
             ui.set_max_width(ui.available_width().min(theme::READING_WIDTH + 160.0));
-            if let Some(ed) = editor {
-                match editor_ui(ui, ed, &tags) {
-                    EditorAction::None => {}
-                    EditorAction::Cancel => *editor = None,
-                    EditorAction::Save => {
-                        if save(ed, &mut shared.store.progress.cards) {
-                            shared.save();
-                            *editor = None;
-                            changed = true;
-                        }
-                    }
-                    EditorAction::Restore => {
-                        if let Some(id) = &ed.editing {
-                            shared.store.progress.cards.edits.remove(id);
-                            shared.save();
-                        }
-                        *editor = None;
-                        changed = true;
-                    }
-                    EditorAction::Delete => {
-                        if let Some(id) = &ed.editing {
-                            shared
-                                .store
-                                .progress
-                                .cards
-                                .own_cards
-                                .retain(|c| &c.id != id);
-                            shared.save();
-                        }
-                        *editor = None;
-                        changed = true;
-                    }
-                }
+            if editor.is_some() {
+                changed |= editor_panel_ui(ui, shared, editor);
                 ui.add_space(theme::SPACE_L);
             }
             ui.horizontal(|ui| {
@@ -148,9 +120,58 @@ pub fn cards_ui(
                 }
             });
             ui.add_space(theme::SPACE_S);
-            changed |= list_ui(ui, shared, cards, editor, filter);
+            changed |= list_ui(ui, shared, cards, editor, filter, sort);
         });
     changed
+}
+
+/// The open editor, wherever it is shown (under the card in review, above the list in
+/// Cards); closes it on Save, Cancel, Restore or Delete. Returns true when cards changed.
+pub fn editor_panel_ui(
+    ui: &mut egui::Ui,
+    shared: &mut Shared,
+    editor: &mut Option<Editor>,
+) -> bool {
+    let Some(ed) = editor else {
+        return false;
+    };
+    let tags = section_tags(shared);
+    match editor_ui(ui, ed, &tags) {
+        EditorAction::None => false,
+        EditorAction::Cancel => {
+            *editor = None;
+            false
+        }
+        EditorAction::Save => {
+            let saved = save(ed, &mut shared.store.progress.cards);
+            if saved {
+                shared.save();
+                *editor = None;
+            }
+            saved
+        }
+        EditorAction::Restore => {
+            if let Some(id) = &ed.editing {
+                shared.store.progress.cards.edits.remove(id);
+                shared.save();
+            }
+            *editor = None;
+            true
+        }
+        EditorAction::Delete => {
+            if let Some(id) = &ed.editing {
+                shared
+                    .store
+                    .progress
+                    .cards
+                    .own_cards
+                    .retain(|c| &c.id != id);
+                shared.save();
+            }
+            *editor = None;
+            true
+        }
+    }
 }
 
 /// The lesson sections, offered as tags for own cards.
@@ -170,14 +191,18 @@ fn editor_ui(ui: &mut egui::Ui, ed: &mut Editor, tags: &[String]) -> EditorActio
         .inner_margin(theme::SPACE_M)
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            let title = match (&ed.editing, ed.is_pack_card) {
-                (None, _) => "New card".to_owned(),
-                (Some(id), true) => format!(
-                    "Edit {id} (your edit is kept with your progress; the scheduling stays)"
-                ),
-                (Some(id), false) => format!("Edit your card {id}"),
+            let title = match &ed.editing {
+                None => "New card".to_owned(),
+                Some(_) => format!("Edit “{}”", short_title(&ed.front)),
             };
             ui.label(RichText::new(title).strong());
+            if ed.is_pack_card {
+                ui.label(
+                    RichText::new("Your edit is kept with your progress; the scheduling stays.")
+                        .small()
+                        .color(ui.visuals().weak_text_color()),
+                );
+            }
             if !ed.is_pack_card {
                 ui.horizontal(|ui| {
                     ui.label("Kind");
@@ -245,6 +270,28 @@ fn editor_ui(ui: &mut egui::Ui, ed: &mut Editor, tags: &[String]) -> EditorActio
     action
 }
 
+/// A card's front as a one-line title: gaps filled in, Markdown marks dropped, at most
+/// about 60 characters.
+fn short_title(front: &str) -> String {
+    const MAX: usize = 60;
+    let text = crate::srs::cloze::parse(front)
+        .map(|s| crate::srs::cloze::plain(&s))
+        .unwrap_or_else(|_| front.to_owned());
+    let line: String = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .filter(|c| !matches!(c, '`' | '*' | '_'))
+        .collect();
+    if line.chars().count() <= MAX {
+        line
+    } else {
+        let cut: String = line.chars().take(MAX).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
 /// Checks and stores the editor's card; false (with problems shown) when it is invalid.
 fn save(ed: &mut Editor, progress: &mut SrsProgress) -> bool {
     let id = ed
@@ -284,18 +331,31 @@ fn save(ed: &mut Editor, progress: &mut SrsProgress) -> bool {
     true
 }
 
-/// One row per reviewable card. Returns true when a card was suspended or unsuspended.
+/// The card list's order, chosen by clicking a column heading.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// As the deck is written: lesson order.
+    #[default]
+    Deck,
+    Card,
+    Section,
+    Due,
+}
+
+/// One row per reviewable card: its text (Markdown inline), section, state and when it
+/// is due, sortable by each. Returns true when a card was suspended or unsuspended.
 fn list_ui(
     ui: &mut egui::Ui,
     shared: &mut Shared,
     cards: &[Card],
     editor: &mut Option<Editor>,
     filter: &str,
+    sort: &mut Sort,
 ) -> bool {
     let needle = filter.to_lowercase();
     let now = Utc::now();
     let mut changed = false;
-    let shown: Vec<&Card> = cards
+    let mut shown: Vec<&Card> = cards
         .iter()
         .filter(|c| {
             needle.is_empty()
@@ -304,37 +364,101 @@ fn list_ui(
                 || c.tags.iter().any(|t| t.contains(&needle))
         })
         .collect();
+    let progress = &shared.store.progress.cards;
+    match sort {
+        Sort::Deck => {}
+        Sort::Card => shown.sort_by_cached_key(|c| plain_line(&c.question).to_lowercase()),
+        Sort::Section => {
+            // Lesson order, not the titles' alphabet ("10." would come before "2.").
+            let order: Vec<&String> = shared
+                .library
+                .packs
+                .iter()
+                .flat_map(|p| &p.sections)
+                .flat_map(|s| &s.card_tags)
+                .collect();
+            shown.sort_by_key(|c| {
+                c.tags
+                    .first()
+                    .and_then(|t| order.iter().position(|o| *o == t))
+                    .unwrap_or(usize::MAX)
+            });
+        }
+        // Due first, soonest first; new cards after them, suspended ones last.
+        Sort::Due => shown.sort_by_cached_key(|c| {
+            let schedule = progress.schedule(&c.id);
+            (
+                progress.suspended.contains(&c.id),
+                schedule.due.is_none(),
+                schedule.due,
+            )
+        }),
+    }
     // Fixed widths so every row lines up and nothing pushes past the window's edge.
-    let text_width = (ui.available_width() - STATUS_WIDTH - BUTTONS_WIDTH).max(120.0);
+    let text_width =
+        (ui.available_width() - SECTION_WIDTH - STATUS_WIDTH - BUTTONS_WIDTH).max(120.0);
     ui.label(
         RichText::new(format!("{} of {} cards", shown.len(), cards.len()))
             .small()
             .color(ui.visuals().weak_text_color()),
     );
+    ui.horizontal(|ui| {
+        for (column, label, width) in [
+            (Sort::Card, "Card", text_width),
+            (Sort::Section, "Section", SECTION_WIDTH),
+            (Sort::Due, "State and due", STATUS_WIDTH),
+        ] {
+            let arrow = if *sort == column { " ⏷" } else { "" };
+            let heading = egui::Button::selectable(
+                *sort == column,
+                RichText::new(format!("{label}{arrow}")).strong(),
+            );
+            if ui
+                .add_sized([width, 22.0], heading)
+                .on_hover_text("Sort by this column; click again for the deck's order")
+                .clicked()
+            {
+                *sort = if *sort == column { Sort::Deck } else { column };
+            }
+        }
+    });
+    ui.separator();
     for card in shown {
         let progress = &shared.store.progress.cards;
         let schedule = progress.schedule(&card.id);
         let suspended = progress.suspended.contains(&card.id);
-        let question = card.question.replace("**", "").replace('\n', " ");
         let status = if suspended {
             RichText::new("suspended").color(Semantic::Neutral.in_ui(ui))
         } else {
             let due = match (schedule.state, schedule.due) {
                 (State::New, _) | (_, None) => String::new(),
-                (_, Some(due)) if due <= now => ", due now".to_owned(),
+                // Under a minute away reads as due now, never "in now".
+                (_, Some(due)) if due <= now + chrono::Duration::minutes(1) => {
+                    ", due now".to_owned()
+                }
                 (_, Some(due)) => format!(", in {}", interval_label(due - now)),
             };
             RichText::new(format!("{}{due}", schedule.state.label()))
         };
+        let section = card
+            .tags
+            .first()
+            .map(|t| shared.tag_title(t))
+            .unwrap_or_default();
         ui.horizontal(|ui| {
             ui.allocate_ui_with_layout(
                 egui::vec2(text_width, 22.0),
                 egui::Layout::left_to_right(egui::Align::Center),
                 |ui| {
                     ui.set_width(text_width);
-                    ui.add(egui::Label::new(question).truncate())
+                    let job = inline_markdown(ui, &plain_line(&card.question));
+                    ui.add(egui::Label::new(job).truncate())
                         .on_hover_text(&card.id);
                 },
+            );
+            ui.add_sized(
+                [SECTION_WIDTH, 22.0],
+                egui::Label::new(RichText::new(section).small()).truncate(),
             );
             ui.add_sized([STATUS_WIDTH, 22.0], egui::Label::new(status));
             let label = if suspended { "Unsuspend" } else { "Suspend" };
@@ -357,4 +481,37 @@ fn list_ui(
         });
     }
     changed
+}
+
+/// A card's text on one line, its emphasis marks dropped (code spans stay for
+/// [`inline_markdown`]).
+fn plain_line(markdown: &str) -> String {
+    markdown
+        .replace("**", "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One line of Markdown as styled text: `code` spans in the code font on a tint, the
+/// rest as body text, so the list never shows raw backticks.
+fn inline_markdown(ui: &egui::Ui, line: &str) -> egui::text::LayoutJob {
+    let mut job = egui::text::LayoutJob::default();
+    let body = egui::TextFormat {
+        font_id: egui::TextStyle::Body.resolve(ui.style()),
+        color: ui.visuals().text_color(),
+        ..Default::default()
+    };
+    let code = egui::TextFormat {
+        font_id: egui::TextStyle::Monospace.resolve(ui.style()),
+        background: ui.visuals().code_bg_color,
+        ..body.clone()
+    };
+    for (i, piece) in line.split('`').enumerate() {
+        if !piece.is_empty() {
+            let format = if i % 2 == 1 { &code } else { &body };
+            job.append(piece, 0.0, format.clone());
+        }
+    }
+    job
 }

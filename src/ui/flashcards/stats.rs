@@ -3,7 +3,7 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use egui::RichText;
-use egui_plot::{Bar, BarChart, Legend, Plot};
+use egui_plot::{Bar, BarChart, Plot};
 
 use super::{plural, rating_semantic};
 use crate::srs::stats::{self, StateCounts};
@@ -93,7 +93,14 @@ fn retention_ui(ui: &mut egui::Ui, p: &SrsProgress, now: chrono::DateTime<Utc>) 
             r.total,
             plural(r.total as usize)
         ),
-        None => "no reviews yet".to_owned(),
+        None => match first_review_due(p) {
+            Some(due) if due > now => format!(
+                "none yet: the first card in Review state comes back in {}",
+                super::interval_label(due - now)
+            ),
+            Some(_) => "none yet: a card in Review state is due now".to_owned(),
+            None => "none yet: it counts cards that have left learning".to_owned(),
+        },
     };
     egui::Grid::new("retention")
         .num_columns(2)
@@ -116,6 +123,16 @@ fn retention_ui(ui: &mut egui::Ui, p: &SrsProgress, now: chrono::DateTime<Utc>) 
     );
 }
 
+/// When the earliest card in Review state falls due: its answer is the first that counts
+/// for true retention.
+fn first_review_due(p: &SrsProgress) -> Option<chrono::DateTime<Utc>> {
+    p.cards
+        .values()
+        .filter(|c| c.state == crate::srs::State::Review)
+        .filter_map(|c| c.due)
+        .min()
+}
+
 /// A day offset from today (0) as a short date for the x axis.
 fn day_label(today: NaiveDate, offset: f64) -> String {
     if offset.fract().abs() > 1e-6 {
@@ -126,7 +143,9 @@ fn day_label(today: NaiveDate, offset: f64) -> String {
         .to_string()
 }
 
-fn day_chart(id: &str, today: NaiveDate) -> Plot<'static> {
+/// A chart of card counts per day, from 0 to at least `tallest` with head room: never a
+/// negative axis, and about four labelled whole-number ticks.
+fn day_chart(id: &str, today: NaiveDate, tallest: f64) -> Plot<'static> {
     Plot::new(id.to_owned())
         .height(190.0)
         .allow_zoom(false)
@@ -136,10 +155,30 @@ fn day_chart(id: &str, today: NaiveDate) -> Plot<'static> {
         .allow_double_click_reset(false)
         .show_grid([false, true])
         .include_y(0.0)
-        .legend(Legend::default())
+        .include_y((tallest * 1.15).max(4.0))
+        .y_grid_spacer(sim_plot::round_steps())
+        .y_axis_formatter(|mark, _| {
+            if mark.value >= 0.0 && mark.value.fract().abs() < 1e-6 {
+                format!("{:.0}", mark.value)
+            } else {
+                String::new()
+            }
+        })
         .x_axis_label("day")
         .y_axis_label("cards")
         .x_axis_formatter(move |mark, _| day_label(today, mark.value))
+}
+
+/// The legend as a row of swatches above the chart, so it never covers a bar.
+fn legend_row_ui(ui: &mut egui::Ui, entries: &[(String, egui::Color32)]) {
+    ui.horizontal_wrapped(|ui| {
+        for (name, colour) in entries {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+            ui.painter().rect_filled(rect, 2.0, *colour);
+            ui.label(RichText::new(name).small());
+            ui.add_space(theme::SPACE_S);
+        }
+    });
 }
 
 fn answers_chart_ui(ui: &mut egui::Ui, p: &SrsProgress, now: chrono::DateTime<Utc>) {
@@ -155,7 +194,6 @@ fn answers_chart_ui(ui: &mut egui::Ui, p: &SrsProgress, now: chrono::DateTime<Ut
             })
             .collect();
         let refs: Vec<&BarChart> = charts.iter().collect();
-        // Numbered names keep the legend in answer order (it sorts by name).
         let chart = BarChart::new(format!("{} {}", rating.number(), rating.label()), bars)
             .color(rating_semantic(rating).in_ui(ui))
             .stack_on(&refs);
@@ -167,16 +205,21 @@ fn answers_chart_ui(ui: &mut egui::Ui, p: &SrsProgress, now: chrono::DateTime<Ut
         .filter_map(|back| per_day.get(&(today - Duration::days(back))))
         .map(|d| d.iter().map(|&n| f64::from(n)).sum::<f64>())
         .fold(1.0, f64::max);
-    // Today is the rightmost bar, so the legend goes top left, above the older days,
-    // with head room for it.
-    day_chart("srs-answers", today)
-        .include_y(tallest * 1.8)
-        .legend(sim_plot::compact_legend(egui_plot::Corner::LeftTop))
-        .show(ui, |plot| {
-            for chart in charts {
-                plot.bar_chart(chart);
-            }
-        });
+    let legend: Vec<(String, egui::Color32)> = Rating::ALL
+        .into_iter()
+        .map(|r| {
+            (
+                format!("{} {}", r.number(), r.label()),
+                rating_semantic(r).in_ui(ui),
+            )
+        })
+        .collect();
+    legend_row_ui(ui, &legend);
+    day_chart("srs-answers", today, tallest).show(ui, |plot| {
+        for chart in charts {
+            plot.bar_chart(chart);
+        }
+    });
 }
 
 fn forecast_chart_ui(
@@ -192,8 +235,9 @@ fn forecast_chart_ui(
         .enumerate()
         .map(|(i, n)| Bar::new(i as f64, f64::from(*n)).width(0.8))
         .collect();
+    let tallest = counts.iter().copied().max().map_or(0.0, f64::from);
     let chart = BarChart::new("due", bars).color(Semantic::Slow.in_ui(ui));
-    day_chart("srs-forecast", today).show(ui, |plot| plot.bar_chart(chart));
+    day_chart("srs-forecast", today, tallest).show(ui, |plot| plot.bar_chart(chart));
 }
 
 /// The calendar of answers per day.
@@ -228,6 +272,12 @@ fn settings_ui(ui: &mut egui::Ui, s: &mut crate::srs::SrsSettings) -> bool {
         save |= ui
             .add(egui::DragValue::new(&mut s.day_start_hour).range(0..=23).suffix(":00"))
             .on_hover_text("Local time. Reviews after midnight but before this hour count for the day before.")
+            .changed();
+        ui.end_row();
+        ui.label("New cards");
+        save |= ui
+            .checkbox(&mut s.new_from_read_sections, "New cards only from sections I have read")
+            .on_hover_text("A section counts as read once you reach its end. Your own cards always come.")
             .changed();
         ui.end_row();
     });
