@@ -156,7 +156,7 @@ fn day_chart(id: &str, today: NaiveDate, tallest: f64) -> Plot<'static> {
         .show_grid([false, true])
         .include_y(0.0)
         .include_y((tallest * 1.15).max(4.0))
-        .y_grid_spacer(sim_plot::round_steps())
+        .y_grid_spacer(sim_plot::round_steps(true))
         .y_axis_formatter(|mark, _| {
             if mark.value >= 0.0 && mark.value.fract().abs() < 1e-6 {
                 format!("{:.0}", mark.value)
