@@ -216,6 +216,9 @@ impl WorkbookApp {
                 ),
             ));
         }
+        if let Some(text) = &self.shared.store.read_only {
+            messages.push((Semantic::Waiting, text.clone()));
+        }
         if let Some(e) = &self.shared.save_error {
             messages.push((
                 Semantic::Failing,

@@ -75,3 +75,19 @@ fn a_progress_file_spoiled_by_another_program_is_kept_and_reported() {
         "(version: 1, oops"
     );
 }
+
+#[test]
+fn a_file_from_a_newer_version_opens_read_only_with_a_banner() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "(version: 99, progress: (settings: (last_screen: \"Progress\")))";
+    std::fs::write(dir.path().join("progress.ron"), text).unwrap();
+    let mut harness = harness(dir.path());
+    harness.get_by_label_contains("written by a newer version of the workbook");
+    harness.get_by_label("Lesson").click();
+    harness.run_ok();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("progress.ron")).unwrap(),
+        text,
+        "never rewritten"
+    );
+}

@@ -248,7 +248,9 @@ pub enum Update {
 
 fn read_only_banner(version: u32) -> String {
     format!(
-        "Your progress file was written by a newer version of the workbook (schema {version};          this one knows {SCHEMA_VERSION}). It is open read-only: nothing you do now is saved.          Update the workbook to go on recording progress."
+        "Your progress file was written by a newer version of the workbook (schema {version}; \
+         this one knows {SCHEMA_VERSION}). It is open read-only: nothing you do now is saved. \
+         Update the workbook to go on recording progress."
     )
 }
 
