@@ -21,8 +21,11 @@ hidden tests. It runs entirely offline.
 - **Bulkhead**: Checks run on a background runtime with its own two worker threads, never on the thread that draws the window; each test process gets its own limits on memory, file size and output (4 MiB), so one runaway check cannot starve the app or fill the disk.  
   *Where:* `src/app.rs` (the runtime), `src/runner/watchdog.rs` (`Limits`)
 
-- **Fail fast, clean up**: A check that times out, floods its output or is cancelled is killed with its whole process group, so nothing it spawned lives on.  
+- **Fail fast, clean up**: A check that times out, floods its output or is cancelled is killed with its whole process group, and a test binary dies with the process that started it, so nothing it spawned lives on.  
   *Where:* `src/runner/watchdog.rs`
+
+- **Least privilege**: Exercise code is untrusted input. A source screen refuses what no exercise needs (processes, files, the environment, macros that could shadow the graders' assertions) at its line; the compiler forbids `unsafe`; the test binary runs under Landlock where the kernel has it, writing only its own run folder and unable to read the hidden tests or your progress; a pass must also be in the results log libtest writes itself.  
+  *Where:* `src/runner/screen.rs`, `src/runner/sandbox.rs` (`probe`), `src/runner/check.rs`
 
 - **Atomic writes**: Progress is written to a temporary file, flushed, renamed over the old one and the folder flushed: a crash at any moment leaves the old file or the new one, never half of each.  
   *Where:* `src/store/mod.rs` (`write_atomically`)
@@ -50,9 +53,11 @@ hidden tests. It runs entirely offline.
 
 ## What it does not promise
 
-The runner protects your machine from honest mistakes in exercise code (loops,
-allocations, floods); it is not a sandbox built to contain code written to escape. See the
-README's section on the runner for exactly what it guarantees.
+The runner is built so that no pass is reported that the hidden tests did not see, and so
+that exercise code cannot reach your files; the sandbox is best effort where the kernel
+lacks Landlock (each result says whether it ran sandboxed). A bug in the compiler itself is
+outside what it can defend. The README's section on the runner says exactly what it
+guarantees and what it does not.
 "#;
 
 #[derive(Default)]
