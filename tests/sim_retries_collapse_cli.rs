@@ -110,3 +110,13 @@ fn bad_input_exits_2_with_the_reason() {
         assert!(err.contains(says), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn sim_list_names_both_headless_models() {
+    let out = workbook(&["sim", "list"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for id in ["breaker", "cascade", "retries", "collapse"] {
+        assert!(text.lines().any(|l| l.starts_with(id)), "{id} in\n{text}");
+    }
+}

@@ -9,7 +9,21 @@ use super::EXIT_OK;
 use super::sim::RunArgs;
 use crate::sim::{catalog, headless};
 
-/// One line per simulation: id, title, then its presets.
+/// Models with a command of their own and no page yet: id, title, their options.
+const HEADLESS_ONLY: [(&str, &str, &str); 2] = [
+    (
+        "retries",
+        "Retry strategies against a failing service (Brooker 2022)",
+        "--failure-rates P,... --strategies S,... [--clients N] [--runs R]",
+    ),
+    (
+        "collapse",
+        "Congestive collapse, a metastable failure",
+        "[--backoff none|jitter] [--load spike|ramp] [--state]",
+    ),
+];
+
+/// One line per simulation: id, title, then its presets (or its options).
 pub fn list() -> Result<u8> {
     let mut out = std::io::stdout().lock();
     for sim in &catalog::SIMULATIONS {
@@ -17,6 +31,10 @@ pub fn list() -> Result<u8> {
         for p in sim.presets {
             writeln!(out, "{:<16}   --preset {:<22} {}", "", p.name, p.label)?;
         }
+    }
+    for (id, title, options) in HEADLESS_ONLY {
+        writeln!(out, "{id:<16} {title} (headless only)")?;
+        writeln!(out, "{:<16}   {options}", "")?;
     }
     Ok(EXIT_OK)
 }
