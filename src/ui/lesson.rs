@@ -74,8 +74,10 @@ impl LessonScreen {
         }
         let output = scroll.show(ui, |ui| {
             ui.vertical_centered(|ui| {
-                // `set_max_width` can widen a ui, so never ask for more than is there.
-                ui.set_max_width(ui.available_width().min(theme::READING_WIDTH));
+                // A margin from the contents list in a narrow window; `set_max_width` can
+                // widen a ui, so never ask for more than is there.
+                let room = ui.available_width() - 2.0 * theme::SPACE_L;
+                ui.set_max_width(room.min(theme::READING_WIDTH));
                 ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
                     ui.add_space(theme::SPACE_L);
                     ui.label(
@@ -199,7 +201,8 @@ impl LessonScreen {
                     let is_read = shared.store.progress.lessons.is_read(&pack.id, &s.id);
                     let mark = if is_read { "✔" } else { "○" };
                     let text = egui::RichText::new(format!("{mark}  {}. {}", i + 1, s.title));
-                    let text = if is_read {
+                    // Green only off the selection fill: green on blue is hard to read.
+                    let text = if is_read && s.id != current {
                         text.color(Semantic::Healthy.in_ui(ui))
                     } else {
                         text
