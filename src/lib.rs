@@ -8,6 +8,7 @@
 pub mod app;
 pub mod cli;
 pub mod content;
+pub mod drill;
 pub mod logging;
 pub mod progress;
 pub mod runner;

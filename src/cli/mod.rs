@@ -3,6 +3,7 @@
 
 pub mod cards;
 pub mod check;
+pub mod drill;
 pub mod progress;
 pub mod sim;
 pub mod sim_backoff;
@@ -67,6 +68,9 @@ pub enum Command {
     /// Run a simulation headless and print CSV.
     #[command(subcommand)]
     Sim(sim::SimCommand),
+    /// Incident drills: list them, or play one's incident with mitigations.
+    #[command(subcommand)]
+    Drill(drill::DrillCommand),
 }
 
 impl GlobalArgs {
@@ -102,6 +106,7 @@ pub fn run(global: &GlobalArgs, command: Command) -> ExitCode {
         Command::Cards(cmd) => cards::run(global, cmd),
         Command::Progress(args) => progress::run(global, &args),
         Command::Sim(cmd) => sim::run(cmd),
+        Command::Drill(cmd) => drill::run(global, cmd),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

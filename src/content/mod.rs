@@ -2,6 +2,7 @@
 //! model and validated. Every problem is reported with file, line and column, and one
 //! broken pack never stops the others from loading.
 
+pub mod drill;
 pub mod figures;
 pub mod guided;
 pub mod lesson;

@@ -106,6 +106,33 @@ impl ContentSource {
         names
     }
 
+    /// Names of the files directly in `dir` (`"lessons/<pack>/drills"`), sorted; empty when
+    /// there is no such folder.
+    pub fn files(&self, dir: &str) -> Vec<String> {
+        let mut names: Vec<String> = match self {
+            Self::Embedded => dir
+                .split_once('/')
+                .and_then(|(top, rest)| embedded_root(top)?.get_dir(rest))
+                .map(|d| {
+                    d.files()
+                        .filter_map(|f| f.path().file_name()?.to_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Self::Disk(root) => std::fs::read_dir(root.join(dir))
+                .map(|entries| {
+                    entries
+                        .filter_map(Result::ok)
+                        .filter(|e| e.path().is_file())
+                        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        names.sort();
+        names
+    }
+
     /// The folder on disk, when content is read from disk (for the file watcher).
     pub fn disk_root(&self) -> Option<&Path> {
         match self {

@@ -17,6 +17,7 @@ pub mod idempotency;
 pub mod presets;
 pub mod progress;
 pub mod race;
+pub mod requests;
 pub mod retry_storm;
 pub mod retry_strategies;
 

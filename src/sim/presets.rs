@@ -53,6 +53,7 @@ pub fn breaker(name: &str) -> Option<SystemConfig> {
         faults: faults(Fault::Slow),
         manual: Vec::new(),
         sample_ms: 500.0,
+        record_requests: false,
     };
     Some(match name {
         "gateway-hangs" => base,

@@ -16,6 +16,7 @@ pub struct Progress {
     pub postmortems: crate::content::postmortem::PostMortems,
     pub sims: crate::sim::SimProgress,
     pub activity: crate::progress::Activity,
+    pub drills: crate::drill::DrillProgress,
 }
 
 /// Light, dark, or whatever the system uses.

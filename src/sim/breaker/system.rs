@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{BreakerConfig, CircuitBreaker, State, Transition};
 use crate::sim::engine::{EventQueue, Latency, Series, SimRng, SimTime, percentile};
+use crate::sim::requests::{Fate, Request, RequestLog};
 
 /// The dependency behind the breaker, when healthy and when slow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -111,6 +112,8 @@ pub struct SystemConfig {
     pub manual: Vec<ScheduledState>,
     /// Virtual milliseconds between recorded samples of the time series.
     pub sample_ms: f64,
+    /// Keep every request's fate in [`BreakerSystem::requests`] (the drills' SLO).
+    pub record_requests: bool,
 }
 
 impl Default for SystemConfig {
@@ -123,6 +126,7 @@ impl Default for SystemConfig {
             faults: Vec::new(),
             manual: Vec::new(),
             sample_ms: 1_000.0,
+            record_requests: false,
         }
     }
 }
@@ -232,6 +236,7 @@ pub struct BreakerSystem {
     fault_log: Vec<ScheduledFault>,
     manual_log: Vec<ScheduledState>,
     timer_at: Option<SimTime>,
+    requests: RequestLog,
 }
 
 /// Keeps the two random streams apart while deriving both from one seed.
@@ -275,6 +280,7 @@ impl BreakerSystem {
             fault_log: Vec::new(),
             manual_log: Vec::new(),
             timer_at: None,
+            requests: RequestLog::new(config.record_requests),
             config,
         }
     }
@@ -285,6 +291,11 @@ impl BreakerSystem {
 
     pub fn now(&self) -> SimTime {
         self.clock
+    }
+
+    /// Every request's fate, in arrival order, when `record_requests` is set.
+    pub fn requests(&self) -> &[Request] {
+        self.requests.requests()
     }
 
     pub fn breaker(&self) -> &CircuitBreaker {
@@ -448,9 +459,12 @@ impl BreakerSystem {
         };
         let unlucky = self.dependency_rng.chance(dep.failure_probability);
 
+        let at_ms = now.as_ms();
         if self.busy >= self.config.caller.threads {
             self.stats.rejected_by_pool += 1;
             self.interval.pool_rejected += 1;
+            self.requests
+                .push(at_ms, 0.0, Fate::Refused("no free thread"));
             return;
         }
         let (permitted, lazy) = self.breaker.try_acquire(now);
@@ -463,6 +477,10 @@ impl BreakerSystem {
             if self.config.caller.fallback {
                 self.stats.fallbacks += 1;
                 self.interval.latencies.push(0.0);
+                self.requests.push(at_ms, 0.0, Fate::Fallback);
+            } else {
+                self.requests
+                    .push(at_ms, 0.0, Fate::Refused("refused by the breaker"));
             }
             return;
         }
@@ -475,6 +493,14 @@ impl BreakerSystem {
         }
         let failed = timed_out || unlucky || self.health == Fault::Outage;
         let held = SimTime::from_ms(latency.min(timeout));
+        let fate = if timed_out {
+            Fate::Failed("timed out")
+        } else if failed {
+            Fate::Failed("error from the dependency")
+        } else {
+            Fate::Ok
+        };
+        self.requests.push(at_ms, held.as_ms(), fate);
         self.busy += 1;
         self.queue
             .schedule(SimTime(now.0 + held.0), Event::Done { failed, held });

@@ -1,0 +1,52 @@
+//! The systems a drill can run: each wraps one simulation model, takes the drill's
+//! configuration and incident script, applies the learner's mitigations, and reports a
+//! [`Run`]. A drill file names its system as a variant of [`SystemSpec`]:
+//! `system: Breaker((caller: (...), incident: [...]))`.
+
+use serde::Deserialize;
+
+use super::choices::Resolved;
+use super::run::Run;
+
+pub mod breaker;
+
+/// A mitigation a model can apply and the parameters it reads. A drill may offer only
+/// these, and each offer must declare exactly these parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Known {
+    pub id: &'static str,
+    pub params: &'static [&'static str],
+}
+
+/// One model behind a drill.
+pub trait System {
+    /// The simulation (`sim::catalog` id) whose model this is, for "open in simulation".
+    fn simulation(&self) -> &'static str;
+    /// The mitigations the model can apply.
+    fn known(&self) -> &'static [Known];
+    /// Problems serde cannot see (a fault after the end, a pool of 0), as sentences.
+    fn check(&self, duration_s: f64) -> Vec<String>;
+    /// Runs the incident from `seed` for `duration_s` virtual seconds with `applied` in
+    /// place from the start. Deterministic: same arguments, same run.
+    fn run(&self, applied: &[Resolved], seed: u64, duration_s: f64) -> Run;
+}
+
+/// The system of a drill file.
+#[derive(Debug, Clone, Deserialize)]
+pub enum SystemSpec {
+    /// A checkout calling a payment gateway (the circuit-breaker model).
+    Breaker(breaker::Spec),
+}
+
+impl SystemSpec {
+    pub fn system(&self) -> &dyn System {
+        match self {
+            Self::Breaker(s) => s,
+        }
+    }
+}
+
+/// The mitigation `id` among `applied`, if chosen.
+pub fn chosen<'a>(applied: &'a [Resolved], id: &str) -> Option<&'a Resolved> {
+    applied.iter().find(|a| a.id == id)
+}
