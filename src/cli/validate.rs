@@ -1,4 +1,5 @@
 //! `workbook validate`: every problem in every pack, one per line as file:line:column.
+//! Drills are played on their checked seeds (see `content::drill`).
 //! Exercises are also built: each solution with its hidden tests must compile and pass,
 //! so a `tests.rs` that does not compile is caught here, not by the first learner.
 
@@ -19,6 +20,8 @@ pub fn run(source: &ContentSource) -> Result<u8> {
     problems.extend(
         content::guided::load_steps(source, &library, content::guided::Check::WithModel).problems,
     );
+    let drills = content::drill::load_drills(source, &library, content::drill::Check::WithModel);
+    problems.extend(drills.problems);
     problems.extend(build_solutions(&catalog));
     for p in &problems {
         println!("{p}");
@@ -26,8 +29,9 @@ pub fn run(source: &ContentSource) -> Result<u8> {
     if problems.is_empty() {
         let sections: usize = library.packs.iter().map(|p| p.sections.len()).sum();
         println!(
-            "ok: {} lesson pack(s), {sections} section(s), {} exercise(s) built in {}",
+            "ok: {} lesson pack(s), {sections} section(s), {} drill(s) played, {} exercise(s) built in {}",
             library.packs.len(),
+            drills.drills.len(),
             catalog.exercises.len(),
             source.describe()
         );

@@ -289,3 +289,55 @@ fn traces(requests: &[Request]) -> Vec<Trace> {
     }
     traces
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::content::drill::{Check, load_drills};
+    use crate::content::{ContentSource, load_library};
+    use crate::drill::{CHECKED_SEEDS, Choices, play};
+
+    /// No breaker misses, the model breaker holds, and a plausible wrong fix misses for
+    /// the reason it should, on every checked seed.
+    #[test]
+    fn dependency_hang_three_cases_on_every_seed() {
+        let source = ContentSource::Embedded;
+        let library = load_library(&source);
+        let drills = load_drills(&source, &library, Check::Form);
+        let d = drills.get("dependency-hang").expect("the drill loads");
+        let wrong = |text: &str| Choices::parse(text).expect("valid choices");
+        for seed in CHECKED_SEEDS {
+            let none = play(d, &Choices::default(), seed).unwrap();
+            assert!(!none.verdict.met && none.verdict.figures.good_pct < 80.0);
+            assert_eq!(none.verdict.figures.bad[0].0, "no free thread");
+            let model = play(d, &d.solution, seed).unwrap();
+            assert!(
+                model.verdict.figures.good_pct >= 97.4,
+                "{}",
+                model.verdict.reason
+            );
+
+            let threads = play(
+                d,
+                &wrong("(apply: [(id: \"threads\", params: {\"threads\": 400.0})])"),
+                seed,
+            )
+            .unwrap();
+            assert!(!threads.verdict.met);
+            assert_eq!(threads.verdict.figures.bad[0].0, "timed out");
+            // The right pattern, over-tuned: tripping on the 1 % of ordinary errors, or
+            // waiting resilience4j's default minute after the recovery.
+            for over in [
+                "(apply: [(id: \"breaker\", params: {\"failure_rate_pct\": 5.0, \"slow_rate_pct\": 50.0, \"wait_open_s\": 5.0})])",
+                "(apply: [(id: \"breaker\", params: {\"slow_rate_pct\": 50.0, \"wait_open_s\": 60.0})])",
+            ] {
+                let o = play(d, &wrong(over), seed).unwrap();
+                assert!(!o.verdict.met, "{over}: {}", o.verdict.reason);
+                assert!(
+                    o.verdict.figures.bad[0]
+                        .0
+                        .contains("while the gateway was healthy")
+                );
+            }
+        }
+    }
+}
