@@ -20,6 +20,10 @@
 //! What counts as wrong: a **duplicate charge** (an order charged more than once) and a
 //! **paid without a charge** (the client was told "paid" but no charge for its order
 //! exists).
+//!
+//! An incident is a script of [`Fault`]s at virtual times (the network starts losing
+//! responses, the charge turns slow): the incident drills play one, and judge each
+//! order by [`Order::fate`].
 
 use std::collections::HashMap;
 
@@ -28,6 +32,7 @@ use serde::{Deserialize, Serialize};
 use super::engine::{
     EventQueue, Latency, Series, SimRng, SimTime, first_non_positive, first_non_probability,
 };
+use super::requests::{Fate, Request as RequestFate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Design {
@@ -75,6 +80,49 @@ pub struct IdemConfig {
     pub key_ttl_ms: f64,
     /// A client bug: the chance that a new order reuses the previous order's key.
     pub key_reuse: f64,
+    /// No new order arrives after this time (`None`: only `orders` bounds the run), so a
+    /// drill can play a stretch of time rather than a number of orders.
+    pub orders_until_ms: Option<f64>,
+    /// The incident script: changes to the network and the charge at virtual times.
+    pub faults: Vec<ScheduledFault>,
+}
+
+/// A change to the conditions the payments run in, from its time on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Fault {
+    /// The network loses requests and responses with these probabilities.
+    Lossy {
+        drop_request: f64,
+        drop_response: f64,
+    },
+    /// The charge (the card network behind the server) takes this long.
+    SlowCharge(Latency),
+    /// The network and the charge are back to the configured ones.
+    Recover,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScheduledFault {
+    pub at_ms: f64,
+    pub fault: Fault,
+}
+
+/// The conditions now: the configured ones, or what the last fault set.
+#[derive(Debug, Clone, PartialEq)]
+struct Conditions {
+    drop_request: f64,
+    drop_response: f64,
+    processing: Latency,
+}
+
+impl Conditions {
+    fn configured(config: &IdemConfig) -> Self {
+        Self {
+            drop_request: config.drop_request,
+            drop_response: config.drop_response,
+            processing: config.processing.clone(),
+        }
+    }
 }
 
 impl Default for IdemConfig {
@@ -103,6 +151,8 @@ impl Default for IdemConfig {
             retry_delay_ms: 200.0,
             key_ttl_ms: 10.0 * 60_000.0,
             key_reuse: 0.02,
+            orders_until_ms: None,
+            faults: Vec::new(),
         }
     }
 }
@@ -115,23 +165,43 @@ pub enum IdemError {
     NotPositive(&'static str, f64),
     #[error("orders must be 1 to 100000 and attempts 1 to 10")]
     Limits,
+    #[error("a fault's time must be 0 ms or later, not {0}")]
+    FaultTime(f64),
 }
 
 impl IdemConfig {
     fn validate(&self) -> Result<(), IdemError> {
-        if let Some((name, p)) = first_non_probability(&[
+        let mut probabilities = vec![
             ("drop_request", self.drop_request),
             ("drop_response", self.drop_response),
             ("key_reuse", self.key_reuse),
-        ]) {
-            return Err(IdemError::Probability(name, p));
-        }
-        if let Some((name, v)) = first_non_positive(&[
+        ];
+        let mut positive = vec![
             ("arrival_mean_ms", self.arrival_mean_ms),
             ("timeout_ms", self.timeout_ms),
             ("retry_delay_ms", self.retry_delay_ms),
             ("key_ttl_ms", self.key_ttl_ms),
-        ]) {
+        ];
+        if let Some(until) = self.orders_until_ms {
+            positive.push(("orders_until_ms", until));
+        }
+        for f in &self.faults {
+            if let Fault::Lossy {
+                drop_request,
+                drop_response,
+            } = f.fault
+            {
+                probabilities.push(("a fault's drop_request", drop_request));
+                probabilities.push(("a fault's drop_response", drop_response));
+            }
+            if !(f.at_ms.is_finite() && f.at_ms >= 0.0) {
+                return Err(IdemError::FaultTime(f.at_ms));
+            }
+        }
+        if let Some((name, p)) = first_non_probability(&probabilities) {
+            return Err(IdemError::Probability(name, p));
+        }
+        if let Some((name, v)) = first_non_positive(&positive) {
             return Err(IdemError::NotPositive(name, v));
         }
         if !(1..=100_000).contains(&self.orders) || !(1..=10).contains(&self.max_attempts) {
@@ -176,6 +246,10 @@ pub struct Order {
     pub charges: u32,
     pub attempts: u32,
     pub outcome: Option<ClientOutcome>,
+    /// When the buyer placed it.
+    pub placed: SimTime,
+    /// When its client stopped (paid, refused or gave up).
+    pub finished: Option<SimTime>,
 }
 
 impl Order {
@@ -183,6 +257,42 @@ impl Order {
     pub fn paid_without_charge(&self) -> bool {
         self.outcome == Some(ClientOutcome::Paid) && self.charges == 0
     }
+
+    /// Whether the payment came out right, for an SLO: right means charged exactly once
+    /// and the buyer told it is paid. Judge it once the run is over: a late duplicate can
+    /// land after the client has heard "paid".
+    pub fn fate(&self) -> Fate {
+        match (self.outcome, self.charges) {
+            (_, 2..) => Fate::Wrong("charged twice"),
+            (Some(ClientOutcome::Paid), 1) => Fate::Ok,
+            (Some(ClientOutcome::Paid), _) => Fate::Wrong("told paid, never charged"),
+            (Some(ClientOutcome::Refused), 0) => Fate::Refused("refused by the server"),
+            (Some(ClientOutcome::GaveUp), 0) => Fate::Failed("never charged"),
+            (Some(_), _) => Fate::Failed("charged, but the buyer was told it failed"),
+            (None, _) => Fate::Failed("still waiting at the end"),
+        }
+    }
+
+    /// The order as one request of an SLO: placed, waited for, and its [`Order::fate`].
+    pub fn as_request(&self) -> RequestFate {
+        let at_ms = self.placed.as_ms();
+        RequestFate {
+            at_ms,
+            latency_ms: self.finished.map_or(0.0, |f| f.as_ms() - at_ms),
+            fate: self.fate(),
+        }
+    }
+}
+
+/// One row of the ledger: a charge made.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Charge {
+    /// The order it paid for.
+    pub order: u32,
+    /// The client's try that started it.
+    pub attempt: u32,
+    pub started: SimTime,
+    pub done: SimTime,
 }
 
 /// Everything counted during a run.
@@ -235,9 +345,10 @@ enum Event {
     NewOrder(u32),
     Send(u32),
     ServerReceives(Request),
-    ChargeDone(Request),
+    ChargeDone(Request, SimTime),
     ClientHears(Request, Reply),
     Timeout(u32, u32),
+    Fault(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -261,9 +372,10 @@ pub struct IdemSim {
     orders: Vec<Order>,
     /// Per order: the attempt the client is waiting on.
     waiting: Vec<Option<u32>>,
-    /// Ledger: the order each charge paid for, in charge order.
-    ledger: Vec<u32>,
+    /// Ledger: every charge, in charge order.
+    ledger: Vec<Charge>,
     store: HashMap<u64, Record>,
+    now_conditions: Conditions,
     counters: Counters,
     log: Vec<LogEntry>,
     duplicates_over_time: Series,
@@ -295,9 +407,14 @@ impl IdemSim {
             log: Vec::new(),
             duplicates_over_time: Series::new(2_000),
             charges_over_time: Series::new(2_000),
+            now_conditions: Conditions::configured(&config),
             config,
         };
         sim.queue.schedule(SimTime::ZERO, Event::NewOrder(0));
+        for (i, f) in sim.config.faults.iter().enumerate() {
+            sim.queue
+                .schedule(SimTime::from_ms(f.at_ms), Event::Fault(i));
+        }
         sim
     }
 
@@ -321,8 +438,8 @@ impl IdemSim {
         &self.orders
     }
 
-    /// The ledger: for each charge, the order it paid for.
-    pub fn ledger(&self) -> &[u32] {
+    /// The ledger: every charge, with the order it paid for and when.
+    pub fn ledger(&self) -> &[Charge] {
         &self.ledger
     }
 
@@ -376,7 +493,7 @@ impl IdemSim {
             Event::NewOrder(id) => self.new_order(id),
             Event::Send(order) => self.send(order),
             Event::ServerReceives(req) => self.server_receives(req),
-            Event::ChargeDone(req) => self.charge_done(req),
+            Event::ChargeDone(req, started) => self.charge_done(req, started),
             Event::ClientHears(req, reply) => self.client_hears(req, reply),
             Event::Timeout(order, attempt) => {
                 if self.waiting[order as usize] == Some(attempt) {
@@ -384,6 +501,24 @@ impl IdemSim {
                     self.note(order, format!("try {attempt} timed out"), false);
                     self.retry_or_give_up(order);
                 }
+            }
+            Event::Fault(i) => {
+                let fault = self.config.faults[i].fault.clone();
+                self.now_conditions = match fault {
+                    Fault::Lossy {
+                        drop_request,
+                        drop_response,
+                    } => Conditions {
+                        drop_request,
+                        drop_response,
+                        ..self.now_conditions.clone()
+                    },
+                    Fault::SlowCharge(processing) => Conditions {
+                        processing,
+                        ..self.now_conditions.clone()
+                    },
+                    Fault::Recover => Conditions::configured(&self.config),
+                };
             }
         }
     }
@@ -404,12 +539,21 @@ impl IdemSim {
             charges: 0,
             attempts: 0,
             outcome: None,
+            placed: self.now(),
+            finished: None,
         });
         self.waiting.push(None);
         self.send(id);
         if id + 1 < self.config.orders {
             let gap = self.rng.exponential(self.config.arrival_mean_ms);
-            self.queue.schedule_in(gap, Event::NewOrder(id + 1));
+            let next = self.now().plus_ms(gap);
+            if self
+                .config
+                .orders_until_ms
+                .is_none_or(|until| next.as_ms() < until)
+            {
+                self.queue.schedule(next, Event::NewOrder(id + 1));
+            }
         }
     }
 
@@ -426,7 +570,7 @@ impl IdemSim {
         self.counters.requests += 1;
         self.queue
             .schedule_in(self.config.timeout_ms, Event::Timeout(order, req.attempt));
-        if self.rng.chance(self.config.drop_request) {
+        if self.rng.chance(self.now_conditions.drop_request) {
             self.counters.requests_dropped += 1;
             self.note(order, format!("try {}: request lost", req.attempt), false);
         } else {
@@ -450,8 +594,10 @@ impl IdemSim {
 
     fn finish(&mut self, order: u32, outcome: ClientOutcome) {
         self.waiting[order as usize] = None;
+        let now = self.now();
         let o = &mut self.orders[order as usize];
         o.outcome = Some(outcome);
+        o.finished = Some(now);
         let charged = o.charges > 0;
         let wrong_replay = o.paid_without_charge();
         match outcome {
@@ -468,12 +614,14 @@ impl IdemSim {
     }
 
     fn start_charge(&mut self, req: Request) {
-        let took = self.config.processing.sample(&mut self.rng);
-        self.queue.schedule_in(took, Event::ChargeDone(req));
+        let took = self.now_conditions.processing.sample(&mut self.rng);
+        let started = self.now();
+        self.queue
+            .schedule_in(took, Event::ChargeDone(req, started));
     }
 
     fn reply(&mut self, req: Request, reply: Reply) {
-        if self.rng.chance(self.config.drop_response) {
+        if self.rng.chance(self.now_conditions.drop_response) {
             self.counters.responses_dropped += 1;
             self.note(
                 req.order,
@@ -546,7 +694,7 @@ impl IdemSim {
             Reply::Charged(i) | Reply::Replayed(i) => Some(i),
             _ => None,
         };
-        let wrong = charge.is_some_and(|i| self.ledger[i] != req.order);
+        let wrong = charge.is_some_and(|i| self.ledger[i].order != req.order);
         let text = if wrong {
             format!(
                 "try {}: replayed another order's response: not charged",
@@ -560,9 +708,14 @@ impl IdemSim {
         self.reply(req, reply);
     }
 
-    fn charge_done(&mut self, req: Request) {
+    fn charge_done(&mut self, req: Request, started: SimTime) {
         let index = self.ledger.len();
-        self.ledger.push(req.order);
+        self.ledger.push(Charge {
+            order: req.order,
+            attempt: req.attempt,
+            started,
+            done: self.now(),
+        });
         self.counters.charges += 1;
         let o = &mut self.orders[req.order as usize];
         o.charges += 1;
@@ -730,6 +883,70 @@ mod tests {
             "one charge per try once expired"
         );
         assert!(sim.stored_keys() <= 1);
+    }
+
+    #[test]
+    fn a_slow_charge_fault_makes_retries_charge_twice_until_recovery() {
+        let slow = |design| IdemConfig {
+            design,
+            drop_request: 0.0,
+            drop_response: 0.0,
+            key_reuse: 0.0,
+            processing: Latency::Fixed(50.0),
+            orders: 1_000,
+            orders_until_ms: Some(30_000.0),
+            faults: vec![
+                ScheduledFault {
+                    at_ms: 10_000.0,
+                    fault: Fault::SlowCharge(Latency::Fixed(1_400.0)),
+                },
+                ScheduledFault {
+                    at_ms: 20_000.0,
+                    fault: Fault::Recover,
+                },
+            ],
+            ..IdemConfig::default()
+        };
+        let sim = run(slow(Design::NoDedup), 2);
+        assert!(sim.orders().iter().all(|o| o.placed.as_ms() < 30_000.0));
+        let doubled: Vec<f64> = sim
+            .orders()
+            .iter()
+            .filter(|o| o.fate() == Fate::Wrong("charged twice"))
+            .map(|o| o.placed.as_ms())
+            .collect();
+        assert!(!doubled.is_empty());
+        assert!(doubled.iter().all(|t| (9_000.0..20_000.0).contains(t)));
+        let atomic = run(slow(Design::AtomicStore), 2);
+        assert!(atomic.orders().iter().all(|o| o.fate() == Fate::Ok));
+        assert!(atomic.counters().in_progress > 0, "retries met the 409");
+    }
+
+    #[test]
+    fn the_fate_of_an_order_is_judged_by_its_charges_and_what_its_client_heard() {
+        let order = |outcome, charges| Order {
+            id: 0,
+            key: None,
+            charges,
+            attempts: 1,
+            outcome: Some(outcome),
+            placed: SimTime::ZERO,
+            finished: Some(SimTime::from_ms(40.0)),
+        };
+        assert_eq!(order(ClientOutcome::Paid, 1).fate(), Fate::Ok);
+        assert_eq!(
+            order(ClientOutcome::Paid, 2).fate(),
+            Fate::Wrong("charged twice")
+        );
+        assert_eq!(
+            order(ClientOutcome::GaveUp, 0).fate(),
+            Fate::Failed("never charged")
+        );
+        assert!(matches!(
+            order(ClientOutcome::GaveUp, 1).fate(),
+            Fate::Failed(_)
+        ));
+        assert_eq!(order(ClientOutcome::Paid, 1).as_request().latency_ms, 40.0);
     }
 
     #[test]
