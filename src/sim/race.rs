@@ -17,6 +17,7 @@
 //! but it is a cost some fixes pay, so it is counted separately.
 
 pub mod checker;
+pub mod sale;
 
 use serde::{Deserialize, Serialize};
 
