@@ -161,6 +161,8 @@ pub struct Call {
     /// The statement and what it found ("SELECT stock → 3").
     pub what: String,
     pub sent: SimTime,
+    /// When it took effect at the row (for a queued lock, when the lock was granted).
+    pub at_row: SimTime,
     pub answered: SimTime,
 }
 
@@ -172,9 +174,8 @@ pub struct Buyer {
     pub answered: Option<SimTime>,
     pub result: Option<SaleResult>,
     pub calls: Vec<Call>,
-    /// The stock (and row version) its last read saw.
-    #[serde(skip)]
-    seen: (i64, u64),
+    /// The stock and row version its last read saw.
+    pub saw: Option<(i64, u64)>,
     #[serde(skip)]
     retries: u32,
 }
@@ -387,7 +388,7 @@ impl Sale {
             answered: None,
             result: None,
             calls: Vec::new(),
-            seen: (0, 0),
+            saw: None,
             retries: 0,
         });
         let first = match self.config.design {
@@ -407,6 +408,7 @@ impl Sale {
         self.buyers[buyer as usize].calls.push(Call {
             what: String::new(),
             sent,
+            at_row: sent,
             answered: sent,
         });
         self.queue.schedule(
@@ -424,10 +426,12 @@ impl Sale {
             .schedule_in(back_ms, Event::Answer { buyer, reply });
     }
 
-    /// Names the buyer's last call by what it did at the row.
+    /// Names the buyer's last call by what it did at the row, now.
     fn describe(&mut self, buyer: u32, what: String) {
+        let now = self.now();
         if let Some(call) = self.buyers[buyer as usize].calls.last_mut() {
             call.what = what;
+            call.at_row = now;
         }
     }
 
@@ -536,7 +540,7 @@ impl Sale {
         let design = self.config.design;
         match reply {
             Reply::Row { stock, version } => {
-                self.buyers[buyer as usize].seen = (stock, version);
+                self.buyers[buyer as usize].saw = Some((stock, version));
                 let next = match design {
                     _ if stock <= 0 && design == Design::LockedRead => {
                         return self.send(buyer, Statement::Release, 0.0);
