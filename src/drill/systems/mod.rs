@@ -9,6 +9,11 @@ use super::choices::Resolved;
 use super::run::Run;
 
 pub mod breaker;
+pub mod idempotency;
+pub mod race;
+pub mod records;
+#[cfg(test)]
+mod testing;
 
 /// A mitigation a model can apply and the parameters it reads. A drill may offer only
 /// these, and each offer must declare exactly these parameters.
@@ -36,12 +41,18 @@ pub trait System {
 pub enum SystemSpec {
     /// A checkout calling a payment gateway (the circuit-breaker model).
     Breaker(breaker::Spec),
+    /// Payments over a lossy network, retried by their clients (the idempotency model).
+    Idempotency(idempotency::Spec),
+    /// Buyers rushing for the last tickets over one database row (the race model).
+    Race(race::Spec),
 }
 
 impl SystemSpec {
     pub fn system(&self) -> &dyn System {
         match self {
             Self::Breaker(s) => s,
+            Self::Idempotency(s) => s,
+            Self::Race(s) => s,
         }
     }
 }
