@@ -1,7 +1,8 @@
 //! What every drill system's tests check: on every checked seed, the system as it is
-//! misses its SLO, the model mitigation holds it, and each plausible wrong mitigation
-//! misses it for the reason the drill teaches. Played from the embedded content, as an
-//! installed `workbook` would.
+//! misses its SLO and raises its alert, the model mitigation holds it (what
+//! `Check::WithModel` checks, here for one drill only, so a test does not replay them all),
+//! and each plausible wrong mitigation misses it for the reason the drill teaches. Played
+//! from the embedded content, as an installed `workbook` would.
 
 use crate::content::drill::{Check, load_drills};
 use crate::content::{self, ContentSource};
@@ -24,7 +25,7 @@ pub fn one(id: &str, params: &[(&str, f64)]) -> Choices {
 pub fn assert_drill_cases(id: &str, wrong: &[(Choices, &str)]) {
     let source = ContentSource::Embedded;
     let library = content::load_library(&source);
-    let drills = load_drills(&source, &library, Check::WithModel);
+    let drills = load_drills(&source, &library, Check::Form);
     let problems: Vec<String> = drills
         .problems
         .iter()
