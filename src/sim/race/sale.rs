@@ -91,7 +91,7 @@ impl Default for SaleConfig {
 }
 
 /// Most buyers a sale may expect (the highest rate times the arrival window).
-pub const MAX_BUYERS: f64 = 200_000.0;
+pub const MAX_SALE_BUYERS: f64 = 200_000.0;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SaleError {
@@ -101,7 +101,7 @@ pub enum SaleError {
     Limits,
     #[error("buyer rates must be 0 or more and fault times 0 ms or later")]
     BadFault,
-    #[error("up to {MAX_BUYERS} buyers may arrive; these rates allow {0:.0}")]
+    #[error("up to {MAX_SALE_BUYERS} buyers may arrive; these rates allow {0:.0}")]
     TooManyBuyers(f64),
 }
 
@@ -134,7 +134,7 @@ impl SaleConfig {
             return Err(SaleError::BadFault);
         }
         let most = top_rate * self.buyers_until_ms / 1000.0;
-        if most > MAX_BUYERS {
+        if most > MAX_SALE_BUYERS {
             return Err(SaleError::TooManyBuyers(most));
         }
         Ok(())
