@@ -15,11 +15,16 @@
 //! demand fits its capacity (a metastable failure). A retry budget, a token bucket that
 //! every retry must take a token from, caps the extra load at its refill rate; the queue
 //! then drains and the service recovers.
+//!
+//! With `record_requests` the model also keeps each user request's fate (answered, even
+//! on a retry, or given up and why) and each try's story (sent, queued, served, how its
+//! client saw it end), for the retry-storm drill's SLO and traces; off, it costs nothing.
 
 use std::collections::VecDeque;
 
 use super::backoff::{Algorithm, Backoff};
 use super::engine::{EventQueue, Latency, Series, SimRng, SimTime};
+use super::requests::{Fate, Request as Recorded, RequestLog};
 
 /// Settings of one run.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +49,9 @@ pub struct StormConfig {
     pub budget: Option<RetryBudget>,
     /// Width of one bucket of the recorded series, in seconds.
     pub bucket_s: f64,
+    /// Keep every user request's fate ([`StormSim::requests`]) and every try's story
+    /// ([`StormSim::tries`]), for the drills' SLO and traces.
+    pub record_requests: bool,
 }
 
 /// A token bucket for retries: it starts full, refills at `per_sec`, holds at most
@@ -52,6 +60,42 @@ pub struct StormConfig {
 pub struct RetryBudget {
     pub per_sec: f64,
     pub burst: f64,
+}
+
+/// The fate labels of a user request that was not answered.
+pub const GAVE_UP: &str = "gave up: every try failed";
+pub const NO_BUDGET: &str = "gave up: the retry budget was empty";
+
+/// How a try ended for its client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TryEnd {
+    /// The client is still waiting (the run ended first).
+    Pending,
+    Answered,
+    /// No answer within the client timeout: lost in the outage, or still queued.
+    TimedOut,
+    /// The queue was full.
+    Refused,
+}
+
+/// One try of a user request, as recorded with `record_requests` (times in ms).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TryRecord {
+    /// The user request's index, in arrival order.
+    pub request: u32,
+    /// 1 for the first try.
+    pub number: u32,
+    pub sent_ms: f64,
+    /// When a worker took it up, if one did.
+    pub started_ms: Option<f64>,
+    /// When a worker finished it, if one did: after `ended_ms` nobody waited for it.
+    pub served_ms: Option<f64>,
+    /// When the client stopped waiting (NaN while pending).
+    pub ended_ms: f64,
+    pub end: TryEnd,
+    /// The outage lost it: sent while the server was down, or inside the server (queued
+    /// or being served) when it went down.
+    pub lost: bool,
 }
 
 impl Default for StormConfig {
@@ -73,6 +117,7 @@ impl Default for StormConfig {
             outage_len_s: 10.0,
             budget: None,
             bucket_s: 0.5,
+            record_requests: false,
         }
     }
 }
@@ -229,6 +274,9 @@ pub struct StormSim {
     bucket_end: SimTime,
     series: StormSeries,
     totals: StormTotals,
+    log: RequestLog,
+    /// Indexed like `attempts`; empty unless `record_requests`.
+    tries: Vec<TryRecord>,
 }
 
 impl StormSim {
@@ -278,6 +326,8 @@ impl StormSim {
             bucket_end: SimTime::from_secs(config.bucket_s),
             series: StormSeries::new(),
             totals: StormTotals::default(),
+            log: RequestLog::new(config.record_requests),
+            tries: Vec::new(),
             config,
         })
     }
@@ -308,6 +358,18 @@ impl StormSim {
 
     pub fn is_down(&self) -> bool {
         self.down
+    }
+
+    /// Every user request that ended, with its fate, in the order they ended, when
+    /// `record_requests` is set. Latency runs from the first try to the answer or to
+    /// giving up, so a request answered on a retry counts its earlier tries' time.
+    pub fn requests(&self) -> &[Recorded] {
+        self.log.requests()
+    }
+
+    /// Every try, in the order sent, when `record_requests` is set.
+    pub fn tries(&self) -> &[TryRecord] {
+        &self.tries
     }
 
     /// Tokens in the retry budget now (0 without a budget).
@@ -385,9 +447,13 @@ impl StormSim {
             }
             Event::Served { attempt, epoch } => {
                 if epoch != self.epoch {
+                    self.mark_lost(attempt);
                     return; // cut off by an outage
                 }
                 self.busy -= 1;
+                if let Some(t) = self.tries.get_mut(attempt as usize) {
+                    t.served_ms = Some(at.as_ms());
+                }
                 let a = &mut self.attempts[attempt as usize];
                 if a.settled {
                     self.bucket.wasted += 1;
@@ -395,9 +461,12 @@ impl StormSim {
                 } else {
                     a.settled = true;
                     let started = self.requests[a.request as usize].started;
+                    let latency_ms = at.as_ms() - started.as_ms();
                     self.bucket.ok += 1;
-                    self.bucket.latency_sum_ms += at.as_ms() - started.as_ms();
+                    self.bucket.latency_sum_ms += latency_ms;
                     self.totals.succeeded += 1;
+                    self.log.push(started.as_ms(), latency_ms, Fate::Ok);
+                    self.end_try(attempt, at, TryEnd::Answered);
                 }
                 self.start_next();
             }
@@ -406,6 +475,11 @@ impl StormSim {
                 if !a.settled {
                     a.settled = true;
                     let request = a.request;
+                    let end = match event {
+                        Event::Refused { .. } => TryEnd::Refused,
+                        _ => TryEnd::TimedOut,
+                    };
+                    self.end_try(attempt, at, end);
                     self.retry_or_fail(request);
                 }
             }
@@ -414,7 +488,9 @@ impl StormSim {
                 self.epoch += 1;
                 self.busy = 0;
                 // Everything in the server is lost; clients hear of it by their timeouts.
-                self.waiting.clear();
+                for attempt in std::mem::take(&mut self.waiting) {
+                    self.mark_lost(attempt);
+                }
             }
             Event::OutageEnd => self.down = false,
         }
@@ -429,6 +505,18 @@ impl StormSim {
             request,
             settled: false,
         });
+        if self.config.record_requests {
+            self.tries.push(TryRecord {
+                request,
+                number: self.requests[request as usize].tries,
+                sent_ms: self.queue.now().as_ms(),
+                started_ms: None,
+                served_ms: None,
+                ended_ms: f64::NAN,
+                end: TryEnd::Pending,
+                lost: self.down,
+            });
+        }
         if !self.down && self.waiting.len() >= self.config.queue_limit {
             // Refused: the client hears of it after a short network round trip.
             self.queue.schedule_in(5.0, Event::Refused { attempt });
@@ -450,6 +538,9 @@ impl StormSim {
                 return;
             };
             self.busy += 1;
+            if let Some(t) = self.tries.get_mut(attempt as usize) {
+                t.started_ms = Some(self.queue.now().as_ms());
+            }
             let service = self.config.service.sample(&mut self.rng);
             let epoch = self.epoch;
             self.queue
@@ -469,14 +560,14 @@ impl StormSim {
         let now = self.queue.now();
         let r = &mut self.requests[request as usize];
         if r.tries >= self.config.max_attempts {
-            self.fail();
+            self.fail(request, GAVE_UP);
             return;
         }
         if self.config.budget.is_some() {
             self.refill(now);
             if self.tokens < 1.0 {
                 self.totals.budget_denied += 1;
-                self.fail();
+                self.fail(request, NO_BUDGET);
                 return;
             }
             self.tokens -= 1.0;
@@ -486,9 +577,26 @@ impl StormSim {
         self.queue.schedule_in(delay, Event::Try { request });
     }
 
-    fn fail(&mut self) {
+    fn fail(&mut self, request: u32, why: &'static str) {
         self.bucket.failed += 1;
         self.totals.failed += 1;
+        let started = self.requests[request as usize].started.as_ms();
+        let now = self.queue.now().as_ms();
+        self.log.push(started, now - started, Fate::Failed(why));
+    }
+
+    fn mark_lost(&mut self, attempt: u32) {
+        if let Some(t) = self.tries.get_mut(attempt as usize) {
+            t.lost = true;
+        }
+    }
+
+    /// Notes how a recorded try ended for its client.
+    fn end_try(&mut self, attempt: u32, at: SimTime, end: TryEnd) {
+        if let Some(t) = self.tries.get_mut(attempt as usize) {
+            t.ended_ms = at.as_ms();
+            t.end = end;
+        }
     }
 }
 
@@ -553,5 +661,88 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(StormSim::new(bad, 1).err(), Some(StormError::Workers));
+    }
+
+    fn recorded(config: StormConfig) -> StormSim {
+        run(
+            StormConfig {
+                record_requests: true,
+                ..config
+            },
+            60.0,
+        )
+    }
+
+    #[test]
+    fn recording_changes_nothing_the_pages_see() {
+        let plain = run(StormConfig::default().with_budget(), 60.0);
+        let rec = recorded(StormConfig::default().with_budget());
+        assert_eq!(plain.totals(), rec.totals());
+        assert_eq!(
+            plain.series().offered.points(),
+            rec.series().offered.points()
+        );
+        assert!(plain.requests().is_empty() && plain.tries().is_empty());
+    }
+
+    /// Each request's fate is what its tries say: answered by its last try (latency from
+    /// the first try's sending), or given up with the reason.
+    #[test]
+    fn fates_follow_the_tries() {
+        let sim = recorded(StormConfig::default().with_budget());
+        let t = sim.totals();
+        let ok = sim.requests().iter().filter(|r| r.fate == Fate::Ok).count() as u64;
+        assert_eq!(ok, t.succeeded);
+        assert_eq!(sim.requests().len() as u64, t.succeeded + t.failed);
+        let denied = sim
+            .requests()
+            .iter()
+            .filter(|r| r.fate == Fate::Failed(NO_BUDGET))
+            .count() as u64;
+        assert_eq!(denied, t.budget_denied);
+        assert_eq!(sim.tries().len() as u64, t.tries);
+
+        // A request answered on a retry is Ok, and its latency counts the earlier tries.
+        let retried = sim
+            .tries()
+            .iter()
+            .find(|x| x.number > 1 && x.end == TryEnd::Answered)
+            .unwrap();
+        let first = sim
+            .tries()
+            .iter()
+            .find(|x| x.request == retried.request && x.number == 1)
+            .unwrap();
+        let r = sim
+            .requests()
+            .iter()
+            .find(|r| r.at_ms == first.sent_ms)
+            .unwrap();
+        assert_eq!(r.fate, Fate::Ok);
+        assert!((r.latency_ms - (retried.ended_ms - first.sent_ms)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn tries_in_the_outage_are_lost_and_late_work_is_marked() {
+        let sim = recorded(StormConfig::default());
+        let c = sim.config();
+        let (from, to) = (
+            c.outage_start_s * 1000.0,
+            (c.outage_start_s + c.outage_len_s) * 1000.0,
+        );
+        let lost = |x: &&TryRecord| x.sent_ms >= from && x.sent_ms < to;
+        assert!(
+            sim.tries()
+                .iter()
+                .filter(lost)
+                .all(|x| x.lost && x.end == TryEnd::TimedOut && x.served_ms.is_none())
+        );
+        // In the storm, tries are served after their clients gave up.
+        let wasted = sim
+            .tries()
+            .iter()
+            .filter(|x| x.end == TryEnd::TimedOut && x.served_ms.is_some())
+            .count() as u64;
+        assert_eq!(wasted, sim.totals().wasted);
     }
 }
