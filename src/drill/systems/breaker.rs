@@ -8,15 +8,14 @@
 
 use serde::Deserialize;
 
-use super::{Known, System, chosen};
+use super::{Known, System, chosen, points};
 use crate::drill::choices::Resolved;
 use crate::drill::run::{Event, EventKind, Metric, Run, Span, Trace};
 use crate::sim::breaker::{
     BreakerConfig, BreakerSystem, CallerConfig, DependencyConfig, Fault, ScheduledFault,
     SystemConfig, WindowType,
 };
-use crate::sim::engine::{Series, SimTime};
-use crate::sim::headless::Points;
+use crate::sim::engine::SimTime;
 use crate::sim::requests::{Fate, Request};
 
 /// A fault of the incident script, at a virtual second.
@@ -119,14 +118,6 @@ fn fault_text(fault: Fault) -> &'static str {
         Fault::Slow => "payment gateway: calls start taking seconds",
         Fault::Recover => "payment gateway: healthy again",
     }
-}
-
-fn points(series: &Series) -> Points {
-    series
-        .points()
-        .iter()
-        .map(|p| (p[0], p[1].is_finite().then_some(p[1])))
-        .collect()
 }
 
 impl System for Spec {

@@ -7,11 +7,14 @@ use serde::Deserialize;
 
 use super::choices::Resolved;
 use super::run::Run;
+use crate::sim::engine::Series;
+use crate::sim::headless::Points;
 
 pub mod breaker;
 pub mod idempotency;
 pub mod race;
 pub mod records;
+pub mod retry_storm;
 #[cfg(test)]
 mod testing;
 
@@ -45,6 +48,8 @@ pub enum SystemSpec {
     Idempotency(idempotency::Spec),
     /// Buyers rushing for the last tickets over one database row (the race model).
     Race(race::Spec),
+    /// Clients retrying against an API after a blip (the retry-storm model).
+    RetryStorm(retry_storm::Spec),
 }
 
 impl SystemSpec {
@@ -53,6 +58,7 @@ impl SystemSpec {
             Self::Breaker(s) => s,
             Self::Idempotency(s) => s,
             Self::Race(s) => s,
+            Self::RetryStorm(s) => s,
         }
     }
 }
@@ -60,4 +66,13 @@ impl SystemSpec {
 /// The mitigation `id` among `applied`, if chosen.
 pub fn chosen<'a>(applied: &'a [Resolved], id: &str) -> Option<&'a Resolved> {
     applied.iter().find(|a| a.id == id)
+}
+
+/// A model's series as a dashboard plot: gaps (no data in a bucket) stay gaps.
+pub fn points(series: &Series) -> Points {
+    series
+        .points()
+        .iter()
+        .map(|p| (p[0], p[1].is_finite().then_some(p[1])))
+        .collect()
 }
