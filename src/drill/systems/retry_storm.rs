@@ -444,6 +444,8 @@ fn trace(title: &str, tries: &[TryRecord], request: u32) -> Trace {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::OnceLock;
+
     use super::*;
     use crate::content::drill::{Check, load_drills};
     use crate::content::{self, ContentSource};
@@ -453,12 +455,16 @@ mod tests {
 
     const ID: &str = "retry-storm";
 
-    fn drill() -> Drill {
-        let source = ContentSource::Embedded;
-        let library = content::load_library(&source);
-        let drills = load_drills(&source, &library, Check::WithModel);
-        assert!(drills.problems.is_empty(), "{:?}", drills.problems);
-        drills.get(ID).cloned().unwrap()
+    /// The drill as the app loads it, checked with its model once for all the tests.
+    fn drill() -> &'static Drill {
+        static DRILL: OnceLock<Drill> = OnceLock::new();
+        DRILL.get_or_init(|| {
+            let source = ContentSource::Embedded;
+            let library = content::load_library(&source);
+            let drills = load_drills(&source, &library, Check::WithModel);
+            assert!(drills.problems.is_empty(), "{:?}", drills.problems);
+            drills.get(ID).cloned().unwrap()
+        })
     }
 
     fn with(id: &str) -> Choices {
@@ -482,27 +488,64 @@ mod tests {
         let d = drill();
         let objective = d.spec.slo.objective_pct;
         for seed in drill::CHECKED_SEEDS {
-            let none = play(&d, &Choices::default(), seed);
+            let none = play(d, &Choices::default(), seed);
             assert!(
                 none.verdict.figures.good_pct < objective - 50.0,
                 "{}",
                 none.verdict.reason
             );
             assert!(none.alert_s.is_some());
-            let model = play(&d, &d.solution, seed);
+            let model = play(d, &d.solution, seed);
             assert!(
                 model.verdict.figures.good_pct > objective + 2.0,
                 "{}",
                 model.verdict.reason
             );
             for wrong in ["backoff", "retries", "workers"] {
-                let o = play(&d, &with(wrong), seed);
+                let o = play(d, &with(wrong), seed);
                 assert!(
                     o.verdict.figures.good_pct < objective - 50.0,
                     "{wrong}, seed {seed}: {}",
                     o.verdict.reason
                 );
                 assert_eq!(o.verdict.figures.bad[0].0, GAVE_UP, "{wrong}, seed {seed}");
+            }
+        }
+    }
+
+    /// No setting a wrong offer allows ends the storm: every corner of its ranges misses.
+    #[test]
+    fn no_setting_of_a_wrong_offer_holds() {
+        let d = drill();
+        for wrong in ["backoff", "retries", "workers"] {
+            let Some(offer) = d.offer(wrong) else {
+                panic!("{ID} offers no {wrong}");
+            };
+            // Every combination of each parameter at its min or its max.
+            for corner in 0..1u32 << offer.params.len() {
+                let params = offer
+                    .params
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let v = if corner & (1 << i) == 0 { p.min } else { p.max };
+                        (p.name.clone(), v)
+                    })
+                    .collect();
+                let choices = Choices {
+                    apply: vec![Applied {
+                        id: wrong.into(),
+                        params,
+                    }],
+                };
+                for seed in drill::CHECKED_SEEDS {
+                    let o = play(d, &choices, seed);
+                    assert!(
+                        !o.verdict.met,
+                        "{choices:?}, seed {seed}: {}",
+                        o.verdict.reason
+                    );
+                }
             }
         }
     }
@@ -524,7 +567,7 @@ mod tests {
                 .rfind(|e| e.kind == EventKind::State && e.source == "api queue")
                 .is_some_and(|e| e.text.contains("served for nobody"))
         };
-        let none = play(&d, &Choices::default(), 1);
+        let none = play(d, &Choices::default(), 1);
         assert!(stormy(&none));
         assert!(none.run.events.iter().any(|e| e.kind == EventKind::Log
             && e.source == "api"
@@ -547,7 +590,7 @@ mod tests {
         );
         assert!(none.run.metrics.len() >= 3 && none.run.metrics.len() <= 6);
 
-        let model = play(&d, &d.solution, 1);
+        let model = play(d, &d.solution, 1);
         assert!(!stormy(&model));
         assert!(
             model
