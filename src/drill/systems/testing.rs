@@ -6,7 +6,26 @@
 
 use crate::content::drill::{Check, load_drills};
 use crate::content::{self, ContentSource};
-use crate::drill::{self, Applied, CHECKED_SEEDS, Choices};
+use crate::drill::{self, Applied, CHECKED_SEEDS, Choices, Drill};
+
+/// Drill `id` from the embedded content, checked for form only; a problem in its files
+/// fails the test.
+pub fn load(id: &str) -> Drill {
+    let source = ContentSource::Embedded;
+    let library = content::load_library(&source);
+    let drills = load_drills(&source, &library, Check::Form);
+    let problems: Vec<String> = drills
+        .problems
+        .iter()
+        .filter(|p| p.to_string().contains(id))
+        .map(ToString::to_string)
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    drills
+        .get(id)
+        .cloned()
+        .unwrap_or_else(|| panic!("drill {id} loads"))
+}
 
 /// One mitigation with its parameters (the others at their defaults).
 pub fn one(id: &str, params: &[(&str, f64)]) -> Choices {
@@ -23,17 +42,7 @@ pub fn one(id: &str, params: &[(&str, f64)]) -> Choices {
 /// Prints the good share of every case and seed (`cargo test -- --nocapture`), the table
 /// the README reports.
 pub fn assert_drill_cases(id: &str, wrong: &[(Choices, &str)]) {
-    let source = ContentSource::Embedded;
-    let library = content::load_library(&source);
-    let drills = load_drills(&source, &library, Check::Form);
-    let problems: Vec<String> = drills
-        .problems
-        .iter()
-        .filter(|p| p.to_string().contains(id))
-        .map(ToString::to_string)
-        .collect();
-    assert!(problems.is_empty(), "{problems:#?}");
-    let d = drills.get(id).unwrap_or_else(|| panic!("drill {id} loads"));
+    let d = &load(id);
     for seed in CHECKED_SEEDS {
         let none = drill::play(d, &Choices::default(), seed).unwrap();
         let model = drill::play(d, &d.solution, seed).unwrap();
