@@ -1,5 +1,6 @@
 //! The exercise screen headless: the task pane beside the editor (Markdown, foldable,
-//! hints rendered), partial progress as "N of 10 tests" rather than a failure, and a full
+//! hints rendered), partial progress as "N of 10 tests" rather than a failure (the
+//! failed test showing what it checks), and a full
 //! pass leading to the next exercise in the lessons' order. Checks are real builds.
 
 use std::time::{Duration, Instant};
@@ -104,6 +105,12 @@ fn partial_progress_reads_as_tests_passed_not_as_failure() {
     // The list shows the count, not a red cross.
     harness.get_by_label_contains("9\u{a0}/\u{a0}10\u{a0}tests");
     assert!(harness.query_by_label("✖").is_none());
+    // The failed test shows its own code, the passing ones do not.
+    assert_eq!(
+        harness.query_all_by_label("What this test checks:").count(),
+        1
+    );
+    harness.get_by_label_contains("let a = Amount::try_from(60_000_000i64).unwrap();");
     let app = harness.state().as_ref().unwrap();
     let exercises = &app.shared().store.progress.exercises;
     assert_eq!(exercises.status("validated-amount"), Status::Failing);

@@ -174,3 +174,107 @@ fn an_io_error_is_printed_once() {
         .unwrap_or_default();
     assert_eq!(error.matches("Not a directory").count(), 1, "{stderr}");
 }
+
+/// The hidden tests' names in the order of their file.
+fn names_in_file(id: &str) -> Vec<String> {
+    let tests = std::fs::read_to_string(exercise_file(id, "tests.rs")).unwrap();
+    let mut lines = tests.lines();
+    let mut names = Vec::new();
+    while let Some(line) = lines.next() {
+        if line.trim() == "#[test]" {
+            let next = lines.next().unwrap();
+            let name = next.trim_start_matches("fn ").split('(').next().unwrap();
+            names.push(format!("grading::{name}"));
+        }
+    }
+    names
+}
+
+#[test]
+fn results_json_v2_has_test_code_in_file_order_and_short_output() {
+    let data = tempfile::tempdir().unwrap();
+    let solution =
+        std::fs::read_to_string(exercise_file("validated-amount", "solution.rs")).unwrap();
+    // Every call of `cents` prints 1,000 characters.
+    let chatty = solution.replacen(
+        "pub fn cents(self) -> u64 {",
+        "pub fn cents(self) -> u64 {\n        println!(\"{}\", \"é\".repeat(1000));",
+        1,
+    );
+    assert_ne!(chatty, solution);
+    let file = data.path().join("chatty.rs");
+    std::fs::write(&file, chatty).unwrap();
+    let (code, stdout, stderr) = workbook(
+        data.path(),
+        &[
+            "check",
+            "validated-amount",
+            "--file",
+            file.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let tests = json["tests"].as_array().unwrap();
+    let names: Vec<&str> = tests.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, names_in_file("validated-amount"));
+    let first = tests[0]["test_code"].as_str().unwrap();
+    assert!(
+        first.starts_with("::core::assert_eq!(Amount::try_from(1i64)"),
+        "{first}"
+    );
+    assert!(
+        tests
+            .iter()
+            .all(|t| t["test_code"].as_str().is_some_and(|c| !c.is_empty()))
+    );
+    let outputs: Vec<&str> = tests.iter().filter_map(|t| t["output"].as_str()).collect();
+    assert!(!outputs.is_empty());
+    assert!(
+        outputs.iter().all(|o| o.chars().count() <= 500),
+        "{outputs:?}"
+    );
+    assert!(
+        outputs
+            .iter()
+            .any(|o| o.ends_with("Please limit to 500 chars]"))
+    );
+}
+
+#[test]
+fn an_unclosed_delimiter_points_at_the_learners_last_line_not_at_ours() {
+    let data = tempfile::tempdir().unwrap();
+    let solution =
+        std::fs::read_to_string(exercise_file("validated-amount", "solution.rs")).unwrap();
+    let unfinished = format!("{solution}\npub fn unfinished() {{\n    let x = 1;\n");
+    let last = unfinished.lines().count();
+    let file = data.path().join("unfinished.rs");
+    std::fs::write(&file, &unfinished).unwrap();
+    let (code, stdout, _) = workbook(
+        data.path(),
+        &[
+            "check",
+            "validated-amount",
+            "--file",
+            file.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["status"], "error");
+    let message = json["message"].as_str().unwrap();
+    assert!(message.contains("unclosed delimiter"), "{message}");
+    assert!(
+        message.contains(&format!("validated-amount.rs:{last}:15")),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("{last} |     let x = 1;")),
+        "{message}"
+    );
+    for ours in ["wb_", "mod grading", "#[path", "cfg(test)] mod"] {
+        assert!(!message.contains(ours), "`{ours}` in {message}");
+    }
+}

@@ -337,18 +337,24 @@ pub struct ExercismResults {
     pub tests: Vec<ExercismTest>,
 }
 
+/// One test, in the order of the test file. Version 2 requires `test_code`.
 #[derive(Debug, Serialize)]
 pub struct ExercismTest {
     pub name: String,
     pub status: &'static str,
+    /// The body of the test function.
+    pub test_code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// What the test printed, at most [`EXERCISM_OUTPUT_LIMIT`] characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
 }
 
-/// Exercism shows at most this much of a test's output.
-const EXERCISM_OUTPUT_LIMIT: usize = 500;
+/// The spec's limit on a test's `output`, in characters.
+pub const EXERCISM_OUTPUT_LIMIT: usize = 500;
+/// What ends an output cut to the limit (the spec's suggested wording).
+const TRUNCATED: &str = "\n[Output was truncated. Please limit to 500 chars]";
 
 impl ExercismResults {
     fn error(message: &str) -> Self {
@@ -382,6 +388,7 @@ impl ExercismResults {
                     TestStatus::Failed => "fail",
                     _ => "error",
                 },
+                test_code: t.test_code.clone(),
                 message: (t.status != TestStatus::Passed).then(|| t.message.clone()),
                 output: (!t.output.is_empty()).then(|| cap(&t.output)),
             })
@@ -395,13 +402,30 @@ impl ExercismResults {
     }
 }
 
+/// `text` within [`EXERCISM_OUTPUT_LIMIT`] characters, the notice included when cut.
 fn cap(text: &str) -> String {
-    if text.len() <= EXERCISM_OUTPUT_LIMIT {
+    if text.chars().count() <= EXERCISM_OUTPUT_LIMIT {
         return text.to_owned();
     }
-    let mut end = EXERCISM_OUTPUT_LIMIT;
-    while !text.is_char_boundary(end) {
-        end -= 1;
+    let keep = EXERCISM_OUTPUT_LIMIT - TRUNCATED.chars().count();
+    let mut out: String = text.chars().take(keep).collect();
+    out.push_str(TRUNCATED);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_is_cut_to_500_characters_not_bytes() {
+        assert_eq!(cap("short"), "short");
+        let exact = "é".repeat(EXERCISM_OUTPUT_LIMIT);
+        assert_eq!(cap(&exact), exact);
+        let long = "é".repeat(2 * EXERCISM_OUTPUT_LIMIT);
+        let cut = cap(&long);
+        assert_eq!(cut.chars().count(), EXERCISM_OUTPUT_LIMIT);
+        assert!(cut.ends_with("Please limit to 500 chars]"));
+        assert!(cut.starts_with("éé"));
     }
-    format!("{}\n[output truncated]", &text[..end])
 }

@@ -11,15 +11,18 @@ use std::time::{Duration, Instant};
 
 use super::compile::{self, BuildFiles};
 use super::exercise::Exercise;
+use super::hidden::{self, HiddenTest};
 use super::libtest::{self, Names, RunEnd};
-use super::report::{Diagnostic, Level, Location, Report, SourceFile, TestStatus, Verdict};
+use super::report::{
+    Diagnostic, Level, Location, Report, SourceFile, TestResult, TestStatus, Verdict,
+};
 use super::sandbox::{self, Sandbox};
 use super::screen;
 use super::toolchain::{Toolchain, ToolchainError};
 use super::watchdog::{self, Ending, Job, Limits};
 
 /// Bump when the report format or the build changes, so old cached results are ignored.
-const CACHE_VERSION: u32 = 3;
+const CACHE_VERSION: u32 = 4;
 
 /// Where a check is, for a progress indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -312,7 +315,12 @@ impl Runner {
         // Read with a cap: the binary could have filled it up to its file-size limit.
         let log = read_capped(&logfile, OUTPUT_CAP);
         libtest::corroborate(&mut result, &expected, &log);
-        grade(&mut report, result, list.ending);
+        grade(
+            &mut report,
+            result,
+            list.ending,
+            &hidden::hidden_tests(&exercise.tests),
+        );
         report.elapsed_ms = millis(started.elapsed());
         if matches!(report.verdict, Verdict::Passed | Verdict::Failed) {
             self.remember(key, &report);
@@ -511,10 +519,15 @@ fn prune_oldest(dir: &std::path::Path, keep: usize) -> std::io::Result<usize> {
 }
 
 /// Fills the report's tests, verdict, score and summary from an interpreted run.
-fn grade(report: &mut Report, result: libtest::Interpreted, list_ending: Ending) {
+fn grade(
+    report: &mut Report,
+    result: libtest::Interpreted,
+    list_ending: Ending,
+    in_file: &[HiddenTest],
+) {
     report.stray_output = result.stray_output;
     report.tests = result.tests;
-    report.tests.sort_by_key(|t| !t.hidden);
+    order_and_annotate(&mut report.tests, in_file);
     let hidden: Vec<_> = report.hidden().collect();
     let total = u32::try_from(hidden.len()).unwrap_or(u32::MAX);
     let passed = u32::try_from(
@@ -564,6 +577,22 @@ fn grade(report: &mut Report, result: libtest::Interpreted, list_ending: Ending)
             ),
         }
     };
+}
+
+/// Puts the hidden tests first, in the order of their file, each with its body as
+/// `test_code`; the learner's tests follow in the order they ran.
+fn order_and_annotate(tests: &mut [TestResult], in_file: &[HiddenTest]) {
+    let place = |t: &TestResult| {
+        t.hidden
+            .then(|| hidden::position(in_file, &t.name))
+            .flatten()
+    };
+    tests.sort_by_key(|t| (!t.hidden, place(t).unwrap_or(usize::MAX)));
+    for t in tests.iter_mut() {
+        if let Some(at) = place(t) {
+            t.test_code.clone_from(&in_file[at].code);
+        }
+    }
 }
 
 /// Names for a one-line summary: the first three, then how many more.

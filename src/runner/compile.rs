@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::report::{Diagnostic, Level, Location, SourceFile};
+use super::scaffold::LearnerEnd;
 
 /// The files of one build and how their paths are shown to the learner.
 #[derive(Debug, Clone)]
@@ -19,10 +20,9 @@ pub struct BuildFiles {
     pub tests: PathBuf,
     /// The test binary.
     pub binary: PathBuf,
-    /// Lines of the learner's text; later lines of `combined` are ours.
-    pub learner_lines: usize,
-    /// The learner's file name, used in rewritten messages (`validated-amount.rs`).
-    pub learner_name: String,
+    /// The learner's file name (`validated-amount.rs`) and last line; later lines of
+    /// `combined` are ours.
+    pub learner: LearnerEnd,
 }
 
 /// The file name hidden-test locations are shown under.
@@ -34,8 +34,7 @@ impl BuildFiles {
             combined: dir.join("exercise.rs"),
             tests: dir.join("tests.rs"),
             binary: dir.join("exercise-tests"),
-            learner_lines: learner.lines().count().max(1),
-            learner_name: format!("{exercise_id}.rs"),
+            learner: LearnerEnd::new(format!("{exercise_id}.rs"), learner),
         }
     }
 
@@ -50,21 +49,26 @@ impl BuildFiles {
             text.push('\n');
         }
         text.push_str(&format!(
-            "#[cfg(test)] mod {} {{ use super::*; #[path = {:?}] mod grading; }}\n",
+            "#[cfg(test)] mod {} {{ use super::*; #[path = {:?}] mod {}; }}\n",
             module_name(nonce),
-            self.tests.display().to_string()
+            self.tests.display().to_string(),
+            super::hidden::MODULE
         ));
         text
     }
 
-    /// Which file and line a path printed by rustc or a panic refers to.
+    /// Which file and line a path printed by rustc or a panic refers to. A place in the
+    /// appended line is the end of the learner's text (see [`LearnerEnd`]).
     pub fn locate(&self, file: &str, line: usize, column: usize) -> Location {
         let file = if Path::new(file) == self.combined {
-            if line <= self.learner_lines {
-                SourceFile::Learner
-            } else {
-                SourceFile::Other("generated code".to_owned())
+            if line > self.learner.line {
+                return Location {
+                    file: SourceFile::Learner,
+                    line: self.learner.line,
+                    column: self.learner.column(),
+                };
             }
+            SourceFile::Learner
         } else if Path::new(file) == self.tests {
             SourceFile::HiddenTests
         } else {
@@ -75,7 +79,7 @@ impl BuildFiles {
 
     /// Replaces our build paths in a message with the names the learner knows.
     pub fn rewrite(&self, text: &str) -> String {
-        text.replace(&self.combined.display().to_string(), &self.learner_name)
+        text.replace(&self.combined.display().to_string(), &self.learner.name)
             .replace(&self.tests.display().to_string(), HIDDEN_TESTS_NAME)
     }
 }
@@ -90,6 +94,8 @@ pub fn module_name(nonce: &str) -> String {
 /// one, no debug info saves writing it, and incremental compilation in a per-exercise
 /// folder reuses the untouched hidden tests between edits. The bundled `rust-lld` and an
 /// `--emit=metadata` pre-pass were measured too and made a check slower, not faster.
+/// `--diagnostic-width` is wide enough that rustc never cuts quoted lines to fit: it
+/// would cut the learner's lines to the margin of the long appended one.
 /// `-F unsafe_code` forbids `unsafe` blocks and `#[no_mangle]`, `#[export_name]` and
 /// `#[link_section]` (code placed in `.init_array` to run before `main`); an `allow` in
 /// the file cannot lift a `forbid` given on the command line.
@@ -101,6 +107,7 @@ pub fn rustc_args(files: &BuildFiles, crate_name: &str, incremental: &Path) -> V
         "--crate-name",
         crate_name,
         "--error-format=json",
+        "--diagnostic-width=1000",
         "-C",
         "prefer-dynamic",
         "-C",
@@ -192,7 +199,9 @@ pub fn parse_diagnostics(stderr: &str, files: &BuildFiles) -> Vec<Diagnostic> {
             level,
             message: msg.message.clone(),
             location,
-            rendered: files.rewrite(msg.rendered.as_deref().unwrap_or(&msg.message)),
+            rendered: files
+                .learner
+                .hide_generated(&files.rewrite(msg.rendered.as_deref().unwrap_or(&msg.message))),
         });
     }
     if !loose.trim().is_empty() {
@@ -226,10 +235,12 @@ mod tests {
     fn locations_map_to_the_learners_file_or_the_hidden_tests() {
         let f = files();
         assert_eq!(f.locate("/b/x/exercise.rs", 2, 5).file, SourceFile::Learner);
-        assert!(matches!(
-            f.locate("/b/x/exercise.rs", 4, 1).file,
-            SourceFile::Other(_)
-        ));
+        // The appended line is the end of the learner's text.
+        let end = f.locate("/b/x/exercise.rs", 4, 90);
+        assert_eq!(
+            (end.file, end.line, end.column),
+            (SourceFile::Learner, 3, 6)
+        );
         assert_eq!(
             f.locate("/b/x/tests.rs", 9, 1).file,
             SourceFile::HiddenTests
@@ -254,6 +265,46 @@ mod tests {
             (SourceFile::Learner, 3, 7)
         );
         assert!(d[0].rendered.contains("--> demo.rs:3:7"));
+    }
+
+    #[test]
+    fn an_error_on_the_appended_line_is_moved_to_the_learners_last_line() {
+        let f = files();
+        let ours = f.combined_source("line1\nline2\nline3\n", "n0nce");
+        let ours = ours.lines().last().unwrap();
+        let rendered = format!(
+            "error: this file contains an unclosed delimiter\n --> /b/x/exercise.rs:4:{col}\n  |\n\
+             1 | line1\n  |      - unclosed delimiter\n...\n4 | {ours}\n  |{pad}^\n\n",
+            col = ours.len() + 1,
+            pad = " ".repeat(ours.len() + 1)
+        );
+        let message = serde_json::json!({
+            "message": "this file contains an unclosed delimiter",
+            "level": "error",
+            "spans": [
+                {"file_name": "/b/x/exercise.rs", "line_start": 1, "column_start": 6, "is_primary": false},
+                {"file_name": "/b/x/exercise.rs", "line_start": 4, "column_start": ours.len() + 1, "is_primary": true}
+            ],
+            "rendered": rendered,
+        });
+        let d = parse_diagnostics(&message.to_string(), &f);
+        let loc = d[0].location.clone().unwrap();
+        assert_eq!(
+            (loc.file, loc.line, loc.column),
+            (SourceFile::Learner, 3, 6)
+        );
+        assert!(
+            d[0].rendered.contains("--> demo.rs:3:6"),
+            "{}",
+            d[0].rendered
+        );
+        assert!(
+            d[0].rendered.contains("3 | line3\n  |      ^"),
+            "{}",
+            d[0].rendered
+        );
+        assert!(!d[0].rendered.contains("wb_n0nce"), "{}", d[0].rendered);
+        assert!(!d[0].rendered.contains("grading"), "{}", d[0].rendered);
     }
 
     #[test]

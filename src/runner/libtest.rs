@@ -324,6 +324,7 @@ fn from_event(name: String, event: &Event, files: &BuildFiles) -> TestResult {
                 message,
                 location,
                 output,
+                test_code: String::new(),
             }
         }
     }
@@ -337,6 +338,7 @@ fn bare(name: String, status: TestStatus, message: &str) -> TestResult {
         message: message.to_owned(),
         location: None,
         output: String::new(),
+        test_code: String::new(),
     }
 }
 

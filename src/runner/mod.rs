@@ -4,9 +4,11 @@
 pub mod check;
 pub mod compile;
 pub mod exercise;
+pub mod hidden;
 pub mod libtest;
 pub mod report;
 pub mod sandbox;
+pub mod scaffold;
 pub mod screen;
 pub mod tokens;
 pub mod toolchain;

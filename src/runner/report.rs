@@ -80,6 +80,10 @@ pub struct TestResult {
     pub location: Option<Location>,
     /// What the test printed.
     pub output: String,
+    /// The body of the test function, from the hidden test file; empty for the learner's
+    /// own tests. Shown as "what this test checks" once it failed.
+    #[serde(default)]
+    pub test_code: String,
 }
 
 impl TestResult {
@@ -112,7 +116,8 @@ pub struct Report {
     pub verdict: Verdict,
     /// One sentence saying what happened and what to do next.
     pub summary: String,
-    /// Hidden tests first, then the learner's example tests.
+    /// Hidden tests first, in the order of the test file, then the learner's example
+    /// tests.
     pub tests: Vec<TestResult>,
     pub diagnostics: Vec<Diagnostic>,
     /// Output not tied to a test: prints that bypassed capture, the crash message.

@@ -27,6 +27,8 @@ pub struct Token<'a> {
     /// 1-based line and column (in characters) of the token's first character.
     pub line: usize,
     pub column: usize,
+    /// Byte offset of the token's first character in the source.
+    pub offset: usize,
 }
 
 impl Token<'_> {
@@ -128,7 +130,8 @@ impl<'a> Lexer<'a> {
                     Kind::Punct
                 }
             };
-            let mut text = &self.src[self.offset(start)..self.offset(self.at)];
+            let offset = self.offset(start);
+            let mut text = &self.src[offset..self.offset(self.at)];
             if kind == Kind::Ident {
                 text = text.strip_prefix("r#").unwrap_or(text);
             }
@@ -137,6 +140,7 @@ impl<'a> Lexer<'a> {
                 text,
                 line,
                 column,
+                offset,
             });
         }
         self.out

@@ -1084,6 +1084,12 @@ fn test_ui(ui: &mut egui::Ui, t: &TestResult) -> Option<(usize, usize)> {
                     SourceFile::Other(_) => {}
                 }
             }
+            // The hidden test's own code, only once it failed: before that it would
+            // give away what to write rather than explain what went wrong.
+            if t.status != TestStatus::Passed && !t.test_code.is_empty() {
+                ui.label(RichText::new("What this test checks:").small());
+                code_block(ui, &t.test_code);
+            }
             if !t.output.is_empty() {
                 ui.label(RichText::new("Printed:").small());
                 code_block(ui, &t.output);
