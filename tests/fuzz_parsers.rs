@@ -1,4 +1,5 @@
-//! Fuzzing, on stable Rust, of every parser the outside world feeds: libtest's output,
+//! Fuzzing, on stable Rust, of every parser the outside world feeds: libtest's output
+//! (with the hidden-test reader and the compiler-message scrubber beside it),
 //! lesson packs (RON + Markdown) and card decks, the progress file, the review-replay
 //! CSV, breaker scenarios, and the source screen's lexer. Inputs are the real files
 //! mutated (bytes flipped, inserted, deleted, duplicated, truncated, and tokens each
@@ -14,7 +15,9 @@ use std::time::Duration;
 
 use resilience_workbook::content::{ContentSource, load_library};
 use resilience_workbook::runner::compile::BuildFiles;
+use resilience_workbook::runner::hidden;
 use resilience_workbook::runner::libtest::{self, Names};
+use resilience_workbook::runner::scaffold::LearnerEnd;
 use resilience_workbook::runner::screen;
 use resilience_workbook::runner::watchdog::{Ending, Finished};
 use resilience_workbook::sim::breaker::{ScriptedScenario, run_scenario};
@@ -186,9 +189,13 @@ fn libtest_output() {
             let names = Names {
                 hidden_prefix: prefix,
             };
+            let text = String::from_utf8_lossy(bytes);
+            let mut expected = expected.clone();
+            expected.extend(libtest::learner_tests(&text, &text, &names));
             let mut result = libtest::interpret(&expected, &run, &files, &names);
-            libtest::corroborate(&mut result, &expected, &String::from_utf8_lossy(bytes));
-            let _ = libtest::parse_list(&String::from_utf8_lossy(bytes));
+            libtest::corroborate(&mut result, &text);
+            let _ = hidden::hidden_tests(&text);
+            let _ = LearnerEnd::new("demo.rs", &text).hide_generated(&text);
         },
     );
 }

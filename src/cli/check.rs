@@ -13,7 +13,8 @@ use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, GlobalArgs};
 use crate::content;
 use crate::runner::report::SourceFile;
 use crate::runner::{
-    Catalog, CheckError, Exercise, Report, Runner, TestStatus, Verdict, load_catalog, workspace,
+    Catalog, CheckError, Exercise, Report, Runner, TestStatus, Verdict, exercise::load_exercise,
+    load_catalog, workspace,
 };
 use crate::store::{Store, Update};
 
@@ -38,11 +39,6 @@ pub struct CheckArgs {
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<u8> {
     let source = global.content_source()?;
-    let library = content::load_library(&source);
-    let catalog = load_catalog(&source, Some(&library));
-    for problem in &catalog.problems {
-        eprintln!("warning: {problem}");
-    }
     if args.solutions && !args.all {
         anyhow::bail!(
             "--solutions works only with --all (it checks every exercise's solution and starter)"
@@ -51,6 +47,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<u8> {
     let data_dir = global.data_dir()?;
     let runner = Runner::new(workspace::cache_dir(&data_dir));
     if args.all {
+        let library = content::load_library(&source);
+        let catalog = load_catalog(&source, Some(&library));
+        for problem in &catalog.problems {
+            eprintln!("warning: {problem}");
+        }
         return if args.solutions {
             check_solutions(runner, &catalog)
         } else {
@@ -60,10 +61,8 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<u8> {
     let Some(id) = args.id.as_deref() else {
         anyhow::bail!("name an exercise, or pass --all");
     };
-    let Some(exercise) = catalog.get(id) else {
-        let known: Vec<&str> = catalog.exercises.iter().map(|e| e.id.as_str()).collect();
-        anyhow::bail!("unknown exercise `{id}`; known: {}", known.join(", "));
-    };
+    let exercise = one_exercise(&source, id)?;
+    let exercise = &exercise;
     let text = match &args.file {
         Some(path) => std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?,
@@ -93,6 +92,21 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<u8> {
         EXIT_OK
     } else {
         EXIT_FAILED
+    })
+}
+
+/// Loads only the exercise asked for: a single check need not read the others or the
+/// lessons (`workbook validate` checks those links).
+fn one_exercise(source: &content::ContentSource, id: &str) -> Result<Exercise> {
+    let known = source.folders("exercises");
+    if !known.iter().any(|k| k == id) {
+        anyhow::bail!("unknown exercise `{id}`; known: {}", known.join(", "));
+    }
+    load_exercise(source, id, None).map_err(|problems| {
+        for problem in &problems {
+            eprintln!("error: {problem}");
+        }
+        anyhow::anyhow!("exercise `{id}` did not load; `workbook validate` lists its problems")
     })
 }
 

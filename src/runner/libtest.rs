@@ -1,13 +1,13 @@
-//! Reading libtest: the expected tests from `--list`, the results from the JSON event
-//! stream (`-Z unstable-options --format json`), and the rules that decide what is
-//! believed.
+//! Reading libtest: the results from the JSON event stream (`-Z unstable-options
+//! --format json`), checked against the hidden tests the test file declares, and the
+//! rules that decide what is believed.
 //!
 //! The learner's code shares stdout with libtest, so it can print anything, including
 //! lines that look like results. The defences, in order:
 //! - hidden tests live in a module named with a per-runner nonce, so a forged line names
 //!   no real test and is shown as ordinary output;
-//! - every expected test must be reported exactly once; a second report of the same test
-//!   distrusts the whole run;
+//! - every hidden test the test file declares must be reported exactly once; a second
+//!   report of the same test distrusts the whole run;
 //! - the suite's closing tally must match the reports, and the exit status must agree
 //!   (0 only if all passed, 101 only if some failed); any other ending (a signal, the
 //!   watchdog, an early `exit`) is never a pass.
@@ -19,15 +19,6 @@ use serde::Deserialize;
 use super::compile::BuildFiles;
 use super::report::{Location, TestResult, TestStatus};
 use super::watchdog::{Ending, Finished};
-
-/// The test names in `--list` output (`name: test` lines).
-pub fn parse_list(stdout: &str) -> Vec<String> {
-    stdout
-        .lines()
-        .filter_map(|l| l.strip_suffix(": test"))
-        .map(str::to_owned)
-        .collect()
-}
 
 #[derive(Debug, Deserialize)]
 struct Event {
@@ -58,7 +49,9 @@ pub enum RunEnd {
 /// The interpreted run.
 #[derive(Debug, Clone)]
 pub struct Interpreted {
-    /// One entry per expected test, in `--list` order.
+    /// libtest's names of `tests`: the expected hidden tests, then the learner's own.
+    pub names: Vec<String>,
+    /// One entry per name.
     pub tests: Vec<TestResult>,
     pub end: RunEnd,
     /// Output that belongs to no test: the learner's uncaptured prints, forged result
@@ -84,7 +77,9 @@ impl Names<'_> {
     }
 }
 
-/// Applies the rules above to a finished test run.
+/// Applies the rules above to a finished test run. `expected` are libtest's names of
+/// the tests that must report: the hidden ones (in the nonce module), then the learner's
+/// own from [`learner_tests`].
 pub fn interpret(
     expected: &[String],
     run: &Finished,
@@ -177,20 +172,49 @@ pub fn interpret(
         );
     }
     Interpreted {
+        names: expected.to_vec(),
         tests,
         end,
         stray_output: stray_output.replace(names.hidden_prefix, ""),
     }
 }
 
+/// The learner's own tests, in the order they started: the names outside the hidden
+/// tests' module that both the event stream and libtest's own log (see [`corroborate`])
+/// name. The log is the harness's, so a line the code prints in a made-up test's name
+/// adds no test.
+pub fn learner_tests(stdout: &str, log: &str, names: &Names<'_>) -> Vec<String> {
+    let logged: std::collections::HashSet<&str> = log
+        .lines()
+        .filter_map(|l| l.rsplit_once(' ').map(|(_, name)| name))
+        .collect();
+    let mut found: Vec<String> = Vec::new();
+    for line in stdout.lines() {
+        let event = line
+            .find(EVENT_START)
+            .and_then(|at| serde_json::from_str::<Event>(&line[at..]).ok());
+        let Some(name) = event
+            .filter(|e| e.kind == "test" && e.event == "started")
+            .and_then(|e| e.name)
+        else {
+            continue;
+        };
+        if !names.is_hidden(&name) && logged.contains(name.as_str()) && !found.contains(&name) {
+            found.push(name);
+        }
+    }
+    found
+}
+
 /// Checks the passes in `result` against the log libtest itself wrote (`--logfile`: one
 /// `ok <name>` / `failed <name>` / `ignored <name>` line per test). The log is written
 /// by the harness, not printed on the stdout the learner's code shares, so a pass the
 /// log does not confirm was printed by someone else: nothing of the run is believed.
-pub fn corroborate(result: &mut Interpreted, expected: &[String], log: &str) {
+pub fn corroborate(result: &mut Interpreted, log: &str) {
     let confirmed: std::collections::HashSet<&str> =
         log.lines().filter_map(|l| l.strip_prefix("ok ")).collect();
-    let unconfirmed: Vec<String> = expected
+    let unconfirmed: Vec<String> = result
+        .names
         .iter()
         .zip(&mut result.tests)
         .filter(|(name, t)| t.status == TestStatus::Passed && !confirmed.contains(name.as_str()))
@@ -525,8 +549,14 @@ mod tests {
     }
 
     #[test]
-    fn list_output_is_parsed() {
-        let list = "examples::e: test\nwb_n::grading::a: test\n\n2 tests, 0 benchmarks\n";
-        assert_eq!(parse_list(list), vec!["examples::e", "wb_n::grading::a"]);
+    fn the_learners_own_tests_are_the_ones_the_harness_logged() {
+        let stdout = started("examples::e")
+            + &started(&format!("{P}grading::a"))
+            + &started("examples::forged")
+            + &started("examples::f")
+            + &started("examples::e");
+        let log = "ok wb_n::grading::a\nok examples::e\nfailed: wrong panic examples::f\n";
+        let found = learner_tests(&stdout, log, &Names { hidden_prefix: P });
+        assert_eq!(found, ["examples::e", "examples::f"]);
     }
 }

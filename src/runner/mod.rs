@@ -12,6 +12,7 @@ pub mod scaffold;
 pub mod screen;
 pub mod tokens;
 pub mod toolchain;
+pub mod toolchain_memo;
 pub mod watchdog;
 pub mod workspace;
 
