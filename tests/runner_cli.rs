@@ -278,3 +278,23 @@ fn an_unclosed_delimiter_points_at_the_learners_last_line_not_at_ours() {
         assert!(!message.contains(ours), "`{ours}` in {message}");
     }
 }
+
+#[test]
+fn a_relative_data_dir_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let solution = exercise_file("validated-amount", "solution.rs");
+    let out = Command::new(env!("CARGO_BIN_EXE_workbook"))
+        .current_dir(dir.path())
+        .args([
+            "--data-dir",
+            "data",
+            "check",
+            "validated-amount",
+            "--file",
+            &solution,
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+}

@@ -92,10 +92,13 @@ pub const OUTPUT_CAP: usize = 4 * 1024 * 1024;
 pub const KEPT_RESULTS: usize = 1000;
 
 impl Runner {
-    /// A runner keeping its builds and cached results under `cache_dir`.
+    /// A runner keeping its builds and cached results under `cache_dir`. A relative
+    /// folder is made absolute first: the compiler runs in the build folder, where a
+    /// relative path would name something else.
     pub fn new(cache_dir: impl Into<PathBuf>) -> Self {
+        let cache_dir = cache_dir.into();
         Self {
-            cache_dir: cache_dir.into(),
+            cache_dir: std::path::absolute(&cache_dir).unwrap_or(cache_dir),
             rustc: PathBuf::from("rustc"),
             toolchain: tokio::sync::OnceCell::new(),
             timeout: DEFAULT_TIMEOUT,
