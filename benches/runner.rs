@@ -11,7 +11,8 @@
 //! - `cli`: the whole `workbook check --file` process (startup, content, toolchain
 //!   probe, check, progress save).
 //!
-//! Then the cached paths (an unchanged file) and a file that does not compile. Medians
+//! Then the cached paths (an unchanged file) and a file that does not compile (the
+//! runner's time to its errors, and a bare `--emit=metadata` pass of it). Medians
 //! and the ratios to the floor's median are printed; `BENCH_ROUNDS` sets the rounds
 //! (default 25).
 
@@ -48,6 +49,11 @@ impl Floor {
     }
 
     fn check(&self, source: &str) -> bool {
+        self.build(source, &[])
+    }
+
+    /// Builds (with `extra` flags) and, if that worked and linked, runs the tests.
+    fn build(&self, source: &str, extra: &[&str]) -> bool {
         let combined = self.dir.join("combined.rs");
         let binary = self.dir.join("combined-tests");
         let text = format!(
@@ -59,13 +65,14 @@ impl Floor {
             .args(["--edition", "2021", "--test"])
             .args(["-C", "prefer-dynamic", "-C", "debuginfo=0", "-C"])
             .arg(format!("incremental={}", self.dir.join("inc").display()))
+            .args(extra)
             .arg("-o")
             .arg(&binary)
             .arg(&combined)
             .output()
             .unwrap();
-        if !built.status.success() {
-            return false;
+        if !built.status.success() || !extra.is_empty() {
+            return built.status.success();
         }
         let ran = Command::new(&binary)
             .env("LD_LIBRARY_PATH", &self.libdir)
@@ -170,7 +177,8 @@ fn main() {
 
     // A file that does not compile: time to its errors, against the floor's full build
     // (and run) of a file that does.
-    let mut errors_t = Vec::new();
+    // A separate `--emit=metadata` pass of the same file is timed beside it.
+    let (mut errors_t, mut metadata_t) = (Vec::new(), Vec::new());
     for _ in 0..rounds.min(10) {
         let source = next().replace("Ok(", "Some(");
         errors_t.push(time(|| {
@@ -179,8 +187,12 @@ fn main() {
                 .unwrap();
             assert_eq!(report.verdict, Verdict::DidNotCompile);
         }));
+        metadata_t.push(time(|| {
+            assert!(!floor.build(&source, &["--emit=metadata"]));
+        }));
     }
     let errors_m = median(&mut errors_t);
+    let metadata_m = median(&mut metadata_t);
 
     println!("check-after-edit of `{EXERCISE}`, {rounds} rounds, medians:");
     println!("  floor  (bare rustc + run)        {:7.1} ms", ms(floor_m));
@@ -208,5 +220,9 @@ fn main() {
         "  runner, time to its errors       {:7.1} ms   ({:.2} of the floor's full build)",
         ms(errors_m),
         ms(errors_m) / ms(floor_m)
+    );
+    println!(
+        "  a bare `--emit=metadata` pass    {:7.1} ms",
+        ms(metadata_m)
     );
 }
