@@ -20,6 +20,24 @@ fn exercise_file(id: &str, name: &str) -> String {
     format!("{}/exercises/{id}/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `workbook check validated-amount --json` on `text` (written to `name` in `data`).
+fn check_json(data: &std::path::Path, name: &str, text: &str) -> (i32, serde_json::Value) {
+    let file = data.join(name);
+    std::fs::write(&file, text).unwrap();
+    let (code, stdout, stderr) = workbook(
+        data,
+        &[
+            "check",
+            "validated-amount",
+            "--file",
+            file.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    let json = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"));
+    (code, json)
+}
+
 #[test]
 fn a_passing_file_exits_zero_with_results_json_v2() {
     let data = tempfile::tempdir().unwrap();
@@ -54,20 +72,8 @@ fn the_starter_fails_with_exit_one_and_names_the_failures() {
 #[test]
 fn a_compile_error_is_status_error_pointing_at_the_file() {
     let data = tempfile::tempdir().unwrap();
-    let bad = data.path().join("bad.rs");
-    std::fs::write(&bad, "pub fn oops() -> u32 { nope }\n").unwrap();
-    let (code, stdout, _) = workbook(
-        data.path(),
-        &[
-            "check",
-            "validated-amount",
-            "--file",
-            bad.to_str().unwrap(),
-            "--json",
-        ],
-    );
+    let (code, json) = check_json(data.path(), "bad.rs", "pub fn oops() -> u32 { nope }\n");
     assert_eq!(code, 1);
-    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["status"], "error");
     let message = json["message"].as_str().unwrap();
     assert!(message.contains("validated-amount.rs:1:24"), "{message}");
@@ -202,20 +208,8 @@ fn results_json_v2_has_test_code_in_file_order_and_short_output() {
         1,
     );
     assert_ne!(chatty, solution);
-    let file = data.path().join("chatty.rs");
-    std::fs::write(&file, chatty).unwrap();
-    let (code, stdout, stderr) = workbook(
-        data.path(),
-        &[
-            "check",
-            "validated-amount",
-            "--file",
-            file.to_str().unwrap(),
-            "--json",
-        ],
-    );
-    assert_eq!(code, 0, "{stdout}{stderr}");
-    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let (code, json) = check_json(data.path(), "chatty.rs", &chatty);
+    assert_eq!(code, 0, "{json}");
     let tests = json["tests"].as_array().unwrap();
     let names: Vec<&str> = tests.iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(names, names_in_file("validated-amount"));
@@ -249,20 +243,8 @@ fn an_unclosed_delimiter_points_at_the_learners_last_line_not_at_ours() {
         std::fs::read_to_string(exercise_file("validated-amount", "solution.rs")).unwrap();
     let unfinished = format!("{solution}\npub fn unfinished() {{\n    let x = 1;\n");
     let last = unfinished.lines().count();
-    let file = data.path().join("unfinished.rs");
-    std::fs::write(&file, &unfinished).unwrap();
-    let (code, stdout, _) = workbook(
-        data.path(),
-        &[
-            "check",
-            "validated-amount",
-            "--file",
-            file.to_str().unwrap(),
-            "--json",
-        ],
-    );
+    let (code, json) = check_json(data.path(), "unfinished.rs", &unfinished);
     assert_eq!(code, 1);
-    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["status"], "error");
     let message = json["message"].as_str().unwrap();
     assert!(message.contains("unclosed delimiter"), "{message}");
