@@ -97,12 +97,13 @@ impl Runner {
     /// relative path would name something else.
     pub fn new(cache_dir: impl Into<PathBuf>) -> Self {
         let cache_dir = cache_dir.into();
+        let cache_dir = std::path::absolute(&cache_dir).unwrap_or(cache_dir);
         Self {
-            cache_dir: std::path::absolute(&cache_dir).unwrap_or(cache_dir),
+            nonce: kept_nonce(&cache_dir),
+            cache_dir,
             rustc: PathBuf::from("rustc"),
             toolchain: tokio::sync::OnceCell::new(),
             timeout: DEFAULT_TIMEOUT,
-            nonce: fresh_nonce(),
             memo: Mutex::new(HashMap::new()),
             build_locks: Mutex::new(HashMap::new()),
             pruned: std::sync::Once::new(),
@@ -721,8 +722,42 @@ fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// A nonce for the hidden-test module: unpredictable to the learner's code, stable for
-/// one runner so incremental builds can reuse the hidden tests.
+/// How long one nonce is kept in the cache folder before a new one is drawn.
+const NONCE_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The nonce of the hidden-test module, kept in `<cache>/nonce` for a day so that every
+/// runner (each `workbook check` is one) names the module alike and incremental builds
+/// reuse the compiled hidden tests: with a fresh nonce per process the compiler redid
+/// them on every command-line check, about half its time. The test binary cannot read
+/// the cache folder (sandbox), and a nonce learnt during a run (a test thread's name)
+/// forges nothing: a second report distrusts the run and libtest's own log must
+/// confirm every pass. Any trouble reading or writing it gives a fresh one.
+fn kept_nonce(cache_dir: &Path) -> String {
+    let path = cache_dir.join("nonce");
+    let fresh_enough = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|at| at.elapsed().ok())
+        .is_some_and(|age| age < NONCE_LIFETIME);
+    if fresh_enough
+        && let Ok(text) = std::fs::read_to_string(&path)
+        && text.len() == 16
+        && text.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        return text;
+    }
+    let nonce = fresh_nonce();
+    let temp = path.with_extension(format!("{}.tmp", std::process::id()));
+    let written = std::fs::create_dir_all(cache_dir)
+        .and_then(|()| std::fs::write(&temp, &nonce))
+        .and_then(|()| std::fs::rename(&temp, &path));
+    if let Err(e) = written {
+        tracing::warn!(error = %e, "cannot keep the hidden-test nonce; builds reuse less");
+    }
+    nonce
+}
+
+/// A fresh random nonce: unpredictable to the learner's code.
 fn fresh_nonce() -> String {
     // RandomState is seeded from the operating system's randomness.
     let value = std::collections::hash_map::RandomState::new()
@@ -781,6 +816,20 @@ fn sweep_run_dirs(runs: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_nonce_is_kept_and_renewed_after_a_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = kept_nonce(dir.path());
+        assert_eq!(kept_nonce(dir.path()), first);
+        let file = std::fs::File::options()
+            .write(true)
+            .open(dir.path().join("nonce"))
+            .unwrap();
+        file.set_modified(std::time::SystemTime::now() - NONCE_LIFETIME * 2)
+            .unwrap();
+        assert_ne!(kept_nonce(dir.path()), first);
+    }
 
     #[test]
     fn pruning_keeps_the_newest_results() {

@@ -4,7 +4,7 @@
 //!
 //! The learner's code shares stdout with libtest, so it can print anything, including
 //! lines that look like results. The defences, in order:
-//! - hidden tests live in a module named with a per-runner nonce, so a forged line names
+//! - hidden tests live in a module named with a random nonce (kept a day), so a forged line names
 //!   no real test and is shown as ordinary output;
 //! - every hidden test the test file declares must be reported exactly once; a second
 //!   report of the same test distrusts the whole run;
