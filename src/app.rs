@@ -6,9 +6,11 @@ use std::sync::mpsc;
 
 use anyhow::{Context, Result};
 
+use crate::content::drill::Drills;
 use crate::content::{self, ContentSource, Library};
+use crate::drill;
 use crate::runner::{Catalog, load_catalog};
-use crate::srs::{self, Deck};
+use crate::srs::Deck;
 use crate::store::progress::ThemeChoice;
 use crate::store::{Quarantined, Store};
 use crate::ui;
@@ -69,13 +71,14 @@ impl WorkbookApp {
         theme::install_fonts(ctx);
         theme::apply(ctx);
         ctx.set_zoom_factor(store.progress.settings.zoom.clamp(0.5, 3.0));
-        let (deck, catalog) = load_practice(&content, &library);
+        let (deck, catalog, drills) = load_practice(&content, &library);
         Ok(Self {
             shared: Shared {
                 content,
                 library,
                 deck,
                 catalog,
+                drills,
                 store,
                 runtime: runtime.handle().clone(),
                 nav: None,
@@ -381,7 +384,7 @@ impl WorkbookApp {
         };
         if changes.try_iter().count() > 0 {
             self.shared.library = content::load_library(&self.shared.content);
-            (self.shared.deck, self.shared.catalog) =
+            (self.shared.deck, self.shared.catalog, self.shared.drills) =
                 load_practice(&self.shared.content, &self.shared.library);
             self.flashcards.reload();
             tracing::info!(
@@ -393,14 +396,18 @@ impl WorkbookApp {
     }
 }
 
-/// The flashcard decks and the exercises; their problems are logged here and reported with
-/// file, line and column by `workbook validate`, and the valid ones still load.
-fn load_practice(content: &ContentSource, library: &Library) -> (Deck, Catalog) {
-    let deck = srs::load_decks(content, library);
+/// The flashcard decks (with the drills' cards), the exercises and the drills; their
+/// problems are logged here and reported with file, line and column by `workbook
+/// validate`, and the valid ones still load.
+fn load_practice(content: &ContentSource, library: &Library) -> (Deck, Catalog, Drills) {
+    let (deck, drills) = drill::cards::load_deck(content, library);
     for problem in &deck.problems {
         tracing::warn!(%problem, "card problem");
     }
-    (deck, load_catalog(content, None))
+    for problem in &drills.problems {
+        tracing::warn!(%problem, "drill problem");
+    }
+    (deck, load_catalog(content, None), drills)
 }
 
 /// Watches the content folder and wakes the UI when anything in it changes.

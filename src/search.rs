@@ -287,7 +287,7 @@ mod tests {
         let library = crate::content::load_library(&content);
         let catalog = crate::runner::exercise::load_catalog(&content, Some(&library));
         let deck = crate::srs::load_decks(&content, &library);
-        let cards = deck.reviewable(&Default::default(), &[]);
+        let cards = deck.reviewable(&Default::default(), &[], |_| false);
         Index::build(&content, &library, &catalog, &cards)
     }
 

@@ -152,7 +152,7 @@ pub struct PatternMastery {
     pub guided_steps_done: usize,
     /// Predict cards whose last answer was a recall (Hard or better).
     pub predict: Count,
-    /// Incident drills passed (none exist yet, so the total is zero).
+    /// Incident drills passed, of the section's.
     pub drills: Count,
     /// `None` when the section asks for no post-mortem.
     pub postmortem: Option<PostMortemStatus>,
@@ -210,11 +210,26 @@ fn pattern(inputs: &Inputs, pack: &LessonPack, number: usize, section: &Section)
             .map(|s| progress.sims.steps_done_for(s))
             .sum(),
         predict: predict_figures(inputs, &cards),
-        drills: Count::default(),
+        drills: drill_figures(inputs, pack, section),
         postmortem: postmortem_status(inputs, section),
     };
     m.level = level(&m);
     m
+}
+
+/// The section's drills, and how many of them the learner passed.
+fn drill_figures(inputs: &Inputs, pack: &LessonPack, section: &Section) -> Count {
+    let passed = &inputs.progress.drills;
+    let drills: Vec<&str> = inputs
+        .drills
+        .for_section(&section.id)
+        .filter(|d| d.pack == pack.id)
+        .map(|d| d.id())
+        .collect();
+    Count {
+        done: drills.iter().filter(|id| passed.passed(id)).count(),
+        total: drills.len(),
+    }
 }
 
 fn card_figures(inputs: &Inputs, cards: &[&Card], now: DateTime<Utc>) -> CardFigures {

@@ -4,6 +4,7 @@
 
 use chrono::Utc;
 
+use crate::content::drill::Drills;
 use crate::content::{ContentSource, Library};
 use crate::progress::summary::{self, Overview};
 use crate::progress::{ActivityKind, Inputs};
@@ -97,6 +98,8 @@ pub struct Shared {
     pub deck: Deck,
     /// Every exercise.
     pub catalog: Catalog,
+    /// Every incident drill (their cards are in `deck`, unlocked by a pass).
+    pub drills: Drills,
     pub store: Store,
     /// Runs background work (exercise checks) off the UI thread.
     pub runtime: tokio::runtime::Handle,
@@ -138,10 +141,13 @@ impl Shared {
         progress.activity.record(kind, Utc::now(), hour);
     }
 
-    /// The reviewable cards: pack cards with the learner's edits, and their own.
+    /// The reviewable cards: pack cards with the learner's edits (a drill's once it is
+    /// passed), and their own.
     pub fn cards(&self) -> Vec<Card> {
-        let p = &self.store.progress.cards;
-        self.deck.reviewable(&p.edits, &p.own_cards)
+        let progress = &self.store.progress;
+        let p = &progress.cards;
+        self.deck
+            .reviewable(&p.edits, &p.own_cards, |d| progress.drills.passed(d))
     }
 
     /// Where the learner stands, now: mastery, today, totals and the next step.
@@ -151,6 +157,7 @@ impl Shared {
             library: &self.library,
             catalog: &self.catalog,
             cards: &cards,
+            drills: &self.drills,
             progress: &self.store.progress,
             now: Utc::now(),
         })
