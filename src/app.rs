@@ -2,7 +2,7 @@
 //! screens and navigation, and wires the core to the views.
 
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use anyhow::{Context, Result};
 
@@ -32,6 +32,7 @@ pub struct WorkbookApp {
     flashcards: ui::flashcards::FlashcardsScreen,
     simulations: ui::simulations::SimulationsScreen,
     exercises: ui::exercises::ExercisesScreen,
+    drills: ui::drills::DrillsScreen,
     progress: ui::progress::ProgressScreen,
     home: ui::home::HomeScreen,
     about: ui::about::AboutScreen,
@@ -78,7 +79,7 @@ impl WorkbookApp {
                 library,
                 deck,
                 catalog,
-                drills,
+                drills: Arc::new(drills),
                 store,
                 runtime: runtime.handle().clone(),
                 nav: None,
@@ -92,6 +93,7 @@ impl WorkbookApp {
             flashcards: Default::default(),
             simulations: Default::default(),
             exercises: Default::default(),
+            drills: Default::default(),
             progress: Default::default(),
             home: Default::default(),
             about: Default::default(),
@@ -293,6 +295,11 @@ impl WorkbookApp {
             Screen::Flashcards => self.flashcards.ui(ui, &mut self.shared),
             Screen::Simulations => self.simulations.ui(ui, &mut self.shared),
             Screen::Exercises => self.exercises.ui(ui, &mut self.shared),
+            Screen::Drills => {
+                if self.drills.ui(ui, &mut self.shared) {
+                    self.flashcards.reload();
+                }
+            }
             Screen::Progress => self.progress.ui(ui, &mut self.shared),
             Screen::About => self.about.ui(ui, &mut self.shared),
         }
@@ -321,6 +328,14 @@ impl WorkbookApp {
                 self.exercises.open(&id);
                 Screen::Exercises
             }
+            Nav::Drill(id) => {
+                self.drills.open(&id);
+                Screen::Drills
+            }
+            Nav::PostMortem(incident) => {
+                self.postmortem.open(&incident);
+                Screen::PostMortem
+            }
             Nav::Cards(tag) => {
                 self.flashcards.open_tag(&tag);
                 Screen::Flashcards
@@ -333,7 +348,7 @@ impl WorkbookApp {
         }
     }
 
-    /// Ctrl+1..8 switch screens; Ctrl+K opens the search.
+    /// Ctrl+1..9 switch screens; Ctrl+K opens the search.
     fn shortcuts(&mut self, ui: &egui::Ui) {
         if ui.input_mut(|i| i.consume_shortcut(&ui::search::SHORTCUT)) {
             self.search.open();
@@ -347,6 +362,7 @@ impl WorkbookApp {
             egui::Key::Num6,
             egui::Key::Num7,
             egui::Key::Num8,
+            egui::Key::Num9,
         ];
         let pressed = ui.input(|i| {
             keys.iter()
@@ -384,8 +400,10 @@ impl WorkbookApp {
         };
         if changes.try_iter().count() > 0 {
             self.shared.library = content::load_library(&self.shared.content);
-            (self.shared.deck, self.shared.catalog, self.shared.drills) =
+            let drills;
+            (self.shared.deck, self.shared.catalog, drills) =
                 load_practice(&self.shared.content, &self.shared.library);
+            self.shared.drills = Arc::new(drills);
             self.flashcards.reload();
             tracing::info!(
                 packs = self.shared.library.packs.len(),

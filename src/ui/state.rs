@@ -2,6 +2,8 @@
 //! `Shared` and hands it to each screen, so screens depend only on this module and the
 //! core, never on `app`.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 
 use crate::content::drill::Drills;
@@ -21,18 +23,20 @@ pub enum Screen {
     Flashcards,
     Simulations,
     Exercises,
+    Drills,
     Progress,
     About,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 8] = [
+    pub const ALL: [Screen; 9] = [
         Self::Home,
         Self::Lesson,
         Self::PostMortem,
         Self::Flashcards,
         Self::Simulations,
         Self::Exercises,
+        Self::Drills,
         Self::Progress,
         Self::About,
     ];
@@ -46,6 +50,7 @@ impl Screen {
             Self::Flashcards => "Flashcards",
             Self::Simulations => "Simulations",
             Self::Exercises => "Exercises",
+            Self::Drills => "Drills",
             Self::Progress => "Progress",
             Self::About => "About",
         }
@@ -59,6 +64,7 @@ impl Screen {
             Self::Flashcards => "🃏",
             Self::Simulations => "📈",
             Self::Exercises => "✏",
+            Self::Drills => "🚨",
             Self::Progress => "🏁",
             Self::About => "ℹ",
         }
@@ -85,6 +91,10 @@ pub enum Nav {
     Section(SectionRef, Option<usize>),
     Simulation(String),
     Exercise(String),
+    /// An incident drill's page, by drill id.
+    Drill(String),
+    /// A post-mortem, by its `incident` key (a drill's: `drill::prefill::incident_key`).
+    PostMortem(String),
     Cards(String),
     /// Open the search palette over the current screen.
     Search,
@@ -99,7 +109,7 @@ pub struct Shared {
     /// Every exercise.
     pub catalog: Catalog,
     /// Every incident drill (their cards are in `deck`, unlocked by a pass).
-    pub drills: Drills,
+    pub drills: Arc<Drills>,
     pub store: Store,
     /// Runs background work (exercise checks) off the UI thread.
     pub runtime: tokio::runtime::Handle,
