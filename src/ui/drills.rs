@@ -141,7 +141,7 @@ impl DrillsScreen {
             .id_salt("drill-page")
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                ui.set_max_width(ui.available_width().min(PAGE_WIDTH));
+                ui.set_max_width((ui.available_width() - theme::SPACE_L).min(PAGE_WIDTH));
                 ui.add_space(theme::SPACE_M);
                 if ui
                     .small_button("← All drills")
@@ -219,7 +219,7 @@ fn list_ui(ui: &mut egui::Ui, shared: &mut Shared, drills: &Drills) -> Option<St
         .id_salt("drill-list")
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            ui.set_max_width(ui.available_width().min(PAGE_WIDTH));
+            ui.set_max_width((ui.available_width() - theme::SPACE_L).min(PAGE_WIDTH));
             ui.add_space(theme::SPACE_L);
             ui.heading("Incident drills");
             ui.label(

@@ -572,7 +572,8 @@ fn timeline_ui(ui: &mut egui::Ui, entries: &mut Vec<TimelineEntry>) -> bool {
                 .add(
                     egui::TextEdit::singleline(&mut entry.time)
                         .hint_text("18:05")
-                        .desired_width(64.0),
+                        // Room for a drill's clock, "t = 150 s".
+                        .desired_width(84.0),
                 )
                 .on_hover_text(format!("Time of entry {}", i + 1))
                 .changed();

@@ -13,6 +13,9 @@ use crate::drill::{Applied, Choices, Drill, Outcome, SloFigures};
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::sim_plot::{self, Threshold, TimeAxis, TimeChart, TimeUnit};
 
+/// Sliders wide enough to set a value by dragging to one step of its range.
+const SLIDER_WIDTH: f32 = 280.0;
+
 /// The replay plot's stretch: good % per this many seconds.
 const BUCKET_S: f64 = 10.0;
 
@@ -92,6 +95,7 @@ pub(super) fn mitigate_ui(ui: &mut egui::Ui, step: &mut Step) -> Request {
                 if !*on || offer.params.is_empty() {
                     return;
                 }
+                ui.spacing_mut().slider_width = SLIDER_WIDTH;
                 egui::Grid::new(("drill-params", i))
                     .num_columns(2)
                     .spacing([theme::SPACE_M, theme::SPACE_XS])

@@ -8,6 +8,7 @@ use super::steps::{Step, notice_ui, part_heading};
 use super::{Request, mitigate, score_text};
 use crate::content::postmortem::PostMortem;
 use crate::drill::{cards, prefill};
+use crate::srs::{CardKind, CardSource, cloze};
 use crate::ui::theme::{self, Semantic};
 
 /// The learner's post-mortem of this drill, created from the run on first use.
@@ -95,7 +96,7 @@ pub(super) fn cards_ui(ui: &mut egui::Ui, step: &mut Step) -> (Request, bool) {
             .corner_radius(theme::RADIUS)
             .show(ui, |ui| {
                 ui.set_width(ui.available_width());
-                ui.label(RichText::new(&card.front).strong());
+                ui.label(RichText::new(card_front(card)).strong());
                 ui.label(RichText::new(&card.back).color(ui.visuals().weak_text_color()));
             });
     }
@@ -146,6 +147,15 @@ pub(super) fn cards_ui(ui: &mut egui::Ui, step: &mut Step) -> (Request, bool) {
     }
     step.attempt.finish();
     (Request::None, true)
+}
+
+/// A card's front as the learner reads it in the list: a cloze with its gaps filled in.
+fn card_front(card: &CardSource) -> String {
+    match card.kind {
+        CardKind::Cloze => cloze::parse(&card.front)
+            .map_or_else(|_| card.front.clone(), |segments| cloze::plain(&segments)),
+        _ => card.front.clone(),
+    }
 }
 
 /// Done: the score of this attempt and the best, and where to go next.
