@@ -463,4 +463,49 @@ mod tests {
         m.drills = Count { done: 0, total: 1 };
         assert_eq!(level(&m), Level::Retained, "a drill not passed");
     }
+
+    #[test]
+    fn a_sections_drills_count_and_a_pass_counts_as_done() {
+        let source = crate::content::ContentSource::Embedded;
+        let library = crate::content::load_library(&source);
+        let drills = crate::content::drill::load_drills(
+            &source,
+            &library,
+            crate::content::drill::Check::Form,
+        );
+        let catalog = crate::runner::exercise::Catalog::default();
+        let mut progress = crate::store::Progress::default();
+        let drills_of = |progress: &crate::store::Progress, id: &str| {
+            let inputs = Inputs {
+                library: &library,
+                catalog: &catalog,
+                cards: &[],
+                drills: &drills,
+                progress,
+                now: Utc::now(),
+            };
+            patterns(&inputs)
+                .into_iter()
+                .find(|p| p.id == id)
+                .map(|p| p.drills)
+                .expect("the section")
+        };
+        assert_eq!(
+            drills_of(&progress, "circuit-breaker"),
+            Count { done: 0, total: 1 }
+        );
+        assert_eq!(drills_of(&progress, "post-mortems"), Count::default());
+        progress.drills.record_pass(
+            "dependency-hang",
+            crate::drill::Score {
+                slo_met: true,
+                minutes_to_mitigate: 12.0,
+                wrong_steps: 0,
+            },
+        );
+        assert_eq!(
+            drills_of(&progress, "circuit-breaker"),
+            Count { done: 1, total: 1 }
+        );
+    }
 }

@@ -41,6 +41,8 @@ pub struct DrillsScreen {
     /// The incident without mitigation, per drill and seed: what the learner
     /// investigates, and the comparison for every replay.
     baselines: HashMap<(String, u64), Result<Outcome, String>>,
+    /// The drills the cache was filled from: reloaded content (`--content`) empties it.
+    cached_from: Option<Arc<Drills>>,
     /// What the open page remembers between frames.
     page: PageState,
 }
@@ -105,6 +107,15 @@ impl DrillsScreen {
     /// (a drill passed, action items added), for the flashcards to rebuild.
     pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared) -> bool {
         let drills = Arc::clone(&shared.drills);
+        if !self
+            .cached_from
+            .as_ref()
+            .is_some_and(|c| Arc::ptr_eq(c, &drills))
+        {
+            self.baselines.clear();
+            self.page = PageState::default();
+            self.cached_from = Some(Arc::clone(&drills));
+        }
         let open = self.open.clone();
         match open.as_deref().and_then(|id| drills.get(id)) {
             Some(drill) => self.page_ui(ui, shared, drill),

@@ -26,7 +26,8 @@ pub(super) fn observe_ui(ui: &mut egui::Ui, step: &mut Step, now: f64) {
     part_heading(ui, &format!("Dashboard (up to {})", clock(now)));
     dashboard_ui(ui, &run.metrics, now, end);
     part_heading(ui, "Log stream");
-    log_ui(ui, &run.events, now, &mut step.page.hidden_kinds);
+    let events = with_own_steps(&run.events, step);
+    log_ui(ui, &events, now, &mut step.page.hidden_kinds);
     let traces: Vec<&Trace> = run.traces.iter().filter(|t| t.at_s <= now).collect();
     part_heading(ui, "Traces");
     if traces.is_empty() {
@@ -38,6 +39,21 @@ pub(super) fn observe_ui(ui: &mut egui::Ui, step: &mut Step, now: f64) {
     for trace in traces {
         trace_ui(ui, trace);
     }
+}
+
+/// The run's events with the learner's own steps of this attempt among them, at the
+/// incident time they were taken, so the stream reads as the incident's whole story.
+fn with_own_steps(events: &[Event], step: &Step) -> Vec<Event> {
+    let alert = step.baseline.alert_s.unwrap_or(step.drill.spec.slo.from_s);
+    let mut all = events.to_vec();
+    all.extend(step.attempt.log.iter().map(|l| Event {
+        t_s: alert + l.after_alert_s,
+        kind: EventKind::Action,
+        source: "on call (you)".into(),
+        text: l.text.clone(),
+    }));
+    all.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+    all
 }
 
 /// `points` up to `now` as plot points; a bucket without data is non-finite, so the
