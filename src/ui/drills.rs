@@ -374,10 +374,10 @@ fn header_ui(
 }
 
 /// The incident clock: when the alert fired in the run without mitigation, plus the time
-/// spent since, within the run.
+/// spent since. It may run past the end of the recorded run; what the dashboards show
+/// stops there.
 fn now_s(drill: &Drill, attempt: &Attempt, baseline: &Outcome) -> f64 {
-    let alert = baseline.alert_s.unwrap_or(drill.spec.slo.from_s);
-    (alert + attempt.spent_s).min(drill.spec.duration_s)
+    baseline.alert_s.unwrap_or(drill.spec.slo.from_s) + attempt.spent_s
 }
 
 /// The six steps in a row: done ones ticked, the current one highlighted.

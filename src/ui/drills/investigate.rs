@@ -19,11 +19,20 @@ const LOG_HEIGHT: f32 = 220.0;
 /// Width of a trace's service column.
 const SERVICE_WIDTH: f32 = 130.0;
 
-/// The dashboard, the log stream and the traces of the run up to `now`.
-pub(super) fn observe_ui(ui: &mut egui::Ui, step: &mut Step, now: f64) {
+/// The dashboard, the log stream and the traces of the run up to the incident clock
+/// `clock_s`, or to the run's end once the clock has passed it.
+pub(super) fn observe_ui(ui: &mut egui::Ui, step: &mut Step, clock_s: f64) {
     let run = &step.baseline.run;
     let end = step.drill.spec.duration_s;
-    part_heading(ui, &format!("Dashboard (up to {})", clock(now)));
+    let now = clock_s.min(end);
+    part_heading(
+        ui,
+        &if clock_s > end {
+            format!("Dashboard (the whole recorded run, to {})", clock(end))
+        } else {
+            format!("Dashboard (up to {})", clock(now))
+        },
+    );
     dashboard_ui(ui, &run.metrics, now, end);
     part_heading(ui, "Log stream");
     let events = with_own_steps(&run.events, step);
