@@ -69,6 +69,8 @@ struct PageState {
     replay: Option<Result<Outcome, String>>,
     /// Which action items of the learner's post-mortem to add as cards.
     add_items: Vec<bool>,
+    /// An answer was just given: scroll its result into view once.
+    reveal_result: bool,
 }
 
 impl PageState {

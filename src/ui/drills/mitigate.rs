@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use egui::RichText;
 
 use super::Request;
-use super::steps::{Step, cost_text, notice_ui, part_heading};
+use super::steps::{Step, cost_text, notice_ui, part_heading, reveal};
 use crate::drill::play::trim_number;
 use crate::drill::slo::good_pct_series;
 use crate::drill::{Applied, Choices, Drill, Outcome, SloFigures};
@@ -141,9 +141,13 @@ pub(super) fn mitigate_ui(ui: &mut egui::Ui, step: &mut Step) -> Request {
         .on_disabled_hover_text("Tick at least one mitigation");
     if roll.clicked() {
         step.page.replay = Some(step.attempt.mitigate(drill, &choices));
+        step.page.reveal_result = true;
     }
     match &step.page.replay {
-        Some(Ok(outcome)) => verdict_ui(ui, drill, outcome, step.baseline),
+        Some(Ok(outcome)) => {
+            let shown = verdict_ui(ui, drill, outcome, step.baseline);
+            reveal(step.page, &shown);
+        }
         Some(Err(e)) => {
             ui.colored_label(Semantic::Failing.in_ui(ui), e);
         }
@@ -153,8 +157,13 @@ pub(super) fn mitigate_ui(ui: &mut egui::Ui, step: &mut Step) -> Request {
 }
 
 /// A replay's verdict and reason, good % with and without the change, the SLO's figures
-/// and good % over time for both runs.
-pub(super) fn verdict_ui(ui: &mut egui::Ui, drill: &Drill, outcome: &Outcome, baseline: &Outcome) {
+/// and good % over time for both runs. Returns the verdict's box.
+pub(super) fn verdict_ui(
+    ui: &mut egui::Ui,
+    drill: &Drill,
+    outcome: &Outcome,
+    baseline: &Outcome,
+) -> egui::Response {
     let v = &outcome.verdict;
     let meaning = if v.met {
         Semantic::Healthy
@@ -162,7 +171,7 @@ pub(super) fn verdict_ui(ui: &mut egui::Ui, drill: &Drill, outcome: &Outcome, ba
         Semantic::Failing
     };
     ui.add_space(theme::SPACE_S);
-    notice_ui(ui, meaning, |ui| {
+    let shown = notice_ui(ui, meaning, |ui| {
         ui.label(
             RichText::new(if v.met {
                 "✔ The SLO holds with your change."
@@ -213,6 +222,7 @@ pub(super) fn verdict_ui(ui: &mut egui::Ui, drill: &Drill, outcome: &Outcome, ba
         ),
     })
     .show(ui, &axis);
+    shown
 }
 
 fn series(drill: &Drill, outcome: &Outcome) -> Vec<[f64; 2]> {

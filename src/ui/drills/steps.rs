@@ -37,7 +37,11 @@ pub(super) fn part_heading(ui: &mut egui::Ui, text: &str) {
 }
 
 /// A framed box tinted with `meaning`, for the alert and the verdicts.
-pub(super) fn notice_ui(ui: &mut egui::Ui, meaning: Semantic, add: impl FnOnce(&mut egui::Ui)) {
+pub(super) fn notice_ui(
+    ui: &mut egui::Ui,
+    meaning: Semantic,
+    add: impl FnOnce(&mut egui::Ui),
+) -> egui::Response {
     egui::Frame::new()
         .fill(meaning.fill(ui.visuals().dark_mode))
         .stroke(egui::Stroke::new(1.0, meaning.in_ui(ui)))
@@ -46,7 +50,15 @@ pub(super) fn notice_ui(ui: &mut egui::Ui, meaning: Semantic, add: impl FnOnce(&
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             add(ui);
-        });
+        })
+        .response
+}
+
+/// Brings a just-given answer into view (in a small window it lands below the fold).
+pub(super) fn reveal(page: &mut PageState, response: &egui::Response) {
+    if std::mem::take(&mut page.reveal_result) {
+        response.scroll_to_me(Some(egui::Align::Max));
+    }
 }
 
 /// Paged: the alert, when it fired, and the briefing; Acknowledge moves on.
@@ -169,12 +181,13 @@ pub(super) fn diagnose_ui(ui: &mut egui::Ui, step: &mut Step) -> Request {
             .filter_map(|(i, p)| p.then_some(i))
             .collect();
         page.diagnosis = Some(step.attempt.diagnose(drill, cause, &evidence));
+        page.reveal_result = true;
     }
     if let Some(result) = &page.diagnosis
         && !result.right()
     {
         ui.add_space(theme::SPACE_S);
-        notice_ui(ui, Semantic::Waiting, |ui| {
+        let shown = notice_ui(ui, Semantic::Waiting, |ui| {
             let what = match (result.cause_right, result.evidence_right) {
                 (false, _) => "That is not the cause.",
                 (true, false) => "The cause is right, but the evidence is not.",
@@ -191,6 +204,7 @@ pub(super) fn diagnose_ui(ui: &mut egui::Ui, step: &mut Step) -> Request {
                 ui.label(format!("• {why}"));
             }
         });
+        reveal(page, &shown);
     }
     Request::None
 }

@@ -4,7 +4,7 @@
 
 use egui::RichText;
 
-use super::steps::{Step, notice_ui, part_heading};
+use super::steps::{Step, notice_ui, part_heading, reveal};
 use super::{Request, mitigate, score_text};
 use crate::content::postmortem::PostMortem;
 use crate::drill::{cards, prefill};
@@ -43,7 +43,8 @@ pub(super) fn postmortem_ui(ui: &mut egui::Ui, step: &mut Step) -> Request {
         step.shared.save();
     }
     if let Some(Ok(outcome)) = &step.page.replay {
-        mitigate::verdict_ui(ui, step.drill, outcome, step.baseline);
+        let shown = mitigate::verdict_ui(ui, step.drill, outcome, step.baseline);
+        reveal(step.page, &shown);
     }
     part_heading(ui, "Write the post-mortem");
     ui.label(
