@@ -51,7 +51,7 @@ fn dependency_hang_is_played_through_all_six_steps() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut harness = harness(dir.path());
     click(&mut harness, "Drills");
-    harness.get_by_label_contains("new");
+    harness.get_all_by_label("new").next().expect("a new drill");
     click(&mut harness, &format!("Play: {}", spec.title));
 
     // 1. Paged: the alert at the incident clock.
