@@ -150,6 +150,7 @@ fn sim_frames(c: &mut Criterion) {
     let mut shared = Shared {
         deck: resilience_workbook::srs::load_decks(&content, &library),
         catalog: resilience_workbook::runner::load_catalog(&content, None),
+        drills: Default::default(),
         library,
         content,
         store,

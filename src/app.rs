@@ -2,13 +2,15 @@
 //! screens and navigation, and wires the core to the views.
 
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use anyhow::{Context, Result};
 
+use crate::content::drill::Drills;
 use crate::content::{self, ContentSource, Library};
+use crate::drill;
 use crate::runner::{Catalog, load_catalog};
-use crate::srs::{self, Deck};
+use crate::srs::Deck;
 use crate::store::progress::ThemeChoice;
 use crate::store::{Quarantined, Store};
 use crate::ui;
@@ -30,6 +32,7 @@ pub struct WorkbookApp {
     flashcards: ui::flashcards::FlashcardsScreen,
     simulations: ui::simulations::SimulationsScreen,
     exercises: ui::exercises::ExercisesScreen,
+    drills: ui::drills::DrillsScreen,
     progress: ui::progress::ProgressScreen,
     home: ui::home::HomeScreen,
     about: ui::about::AboutScreen,
@@ -69,13 +72,14 @@ impl WorkbookApp {
         theme::install_fonts(ctx);
         theme::apply(ctx);
         ctx.set_zoom_factor(store.progress.settings.zoom.clamp(0.5, 3.0));
-        let (deck, catalog) = load_practice(&content, &library);
+        let (deck, catalog, drills) = load_practice(&content, &library);
         Ok(Self {
             shared: Shared {
                 content,
                 library,
                 deck,
                 catalog,
+                drills: Arc::new(drills),
                 store,
                 runtime: runtime.handle().clone(),
                 nav: None,
@@ -89,6 +93,7 @@ impl WorkbookApp {
             flashcards: Default::default(),
             simulations: Default::default(),
             exercises: Default::default(),
+            drills: Default::default(),
             progress: Default::default(),
             home: Default::default(),
             about: Default::default(),
@@ -290,6 +295,11 @@ impl WorkbookApp {
             Screen::Flashcards => self.flashcards.ui(ui, &mut self.shared),
             Screen::Simulations => self.simulations.ui(ui, &mut self.shared),
             Screen::Exercises => self.exercises.ui(ui, &mut self.shared),
+            Screen::Drills => {
+                if self.drills.ui(ui, &mut self.shared) {
+                    self.flashcards.reload();
+                }
+            }
             Screen::Progress => self.progress.ui(ui, &mut self.shared),
             Screen::About => self.about.ui(ui, &mut self.shared),
         }
@@ -318,6 +328,14 @@ impl WorkbookApp {
                 self.exercises.open(&id);
                 Screen::Exercises
             }
+            Nav::Drill(id) => {
+                self.drills.open(&id);
+                Screen::Drills
+            }
+            Nav::PostMortem(incident) => {
+                self.postmortem.open(&incident);
+                Screen::PostMortem
+            }
             Nav::Cards(tag) => {
                 self.flashcards.open_tag(&tag);
                 Screen::Flashcards
@@ -330,7 +348,7 @@ impl WorkbookApp {
         }
     }
 
-    /// Ctrl+1..8 switch screens; Ctrl+K opens the search.
+    /// Ctrl+1..9 switch screens; Ctrl+K opens the search.
     fn shortcuts(&mut self, ui: &egui::Ui) {
         if ui.input_mut(|i| i.consume_shortcut(&ui::search::SHORTCUT)) {
             self.search.open();
@@ -344,6 +362,7 @@ impl WorkbookApp {
             egui::Key::Num6,
             egui::Key::Num7,
             egui::Key::Num8,
+            egui::Key::Num9,
         ];
         let pressed = ui.input(|i| {
             keys.iter()
@@ -381,8 +400,10 @@ impl WorkbookApp {
         };
         if changes.try_iter().count() > 0 {
             self.shared.library = content::load_library(&self.shared.content);
-            (self.shared.deck, self.shared.catalog) =
+            let drills;
+            (self.shared.deck, self.shared.catalog, drills) =
                 load_practice(&self.shared.content, &self.shared.library);
+            self.shared.drills = Arc::new(drills);
             self.flashcards.reload();
             tracing::info!(
                 packs = self.shared.library.packs.len(),
@@ -393,14 +414,18 @@ impl WorkbookApp {
     }
 }
 
-/// The flashcard decks and the exercises; their problems are logged here and reported with
-/// file, line and column by `workbook validate`, and the valid ones still load.
-fn load_practice(content: &ContentSource, library: &Library) -> (Deck, Catalog) {
-    let deck = srs::load_decks(content, library);
+/// The flashcard decks (with the drills' cards), the exercises and the drills; their
+/// problems are logged here and reported with file, line and column by `workbook
+/// validate`, and the valid ones still load.
+fn load_practice(content: &ContentSource, library: &Library) -> (Deck, Catalog, Drills) {
+    let (deck, drills) = drill::cards::load_deck(content, library);
     for problem in &deck.problems {
         tracing::warn!(%problem, "card problem");
     }
-    (deck, load_catalog(content, None))
+    for problem in &drills.problems {
+        tracing::warn!(%problem, "drill problem");
+    }
+    (deck, load_catalog(content, None), drills)
 }
 
 /// Watches the content folder and wakes the UI when anything in it changes.

@@ -1,4 +1,5 @@
-//! Search across the workbook: lesson text, flashcards, exercises and simulations, ranked.
+//! Search across the workbook: lesson text, flashcards, exercises, simulations and
+//! incident drills, ranked.
 //!
 //! Matching is `nucleo-matcher` (the matcher of the Helix editor): titles match fuzzily, so
 //! "brkr" finds "Circuit breakers", while body text must contain every word of the query
@@ -9,6 +10,7 @@ use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 use crate::content::Library;
+use crate::content::drill::Drills;
 use crate::content::lesson::Part;
 use crate::runner::exercise::Catalog;
 use crate::srs::Card;
@@ -33,6 +35,9 @@ pub enum Target {
     Simulation {
         id: String,
     },
+    Drill {
+        id: String,
+    },
 }
 
 /// What kind of thing a result is, for its label.
@@ -42,6 +47,7 @@ pub enum Kind {
     Card,
     Exercise,
     Simulation,
+    Drill,
 }
 
 impl Kind {
@@ -51,6 +57,7 @@ impl Kind {
             Self::Card => "Card",
             Self::Exercise => "Exercise",
             Self::Simulation => "Simulation",
+            Self::Drill => "Drill",
         }
     }
 }
@@ -88,12 +95,13 @@ const TITLE_WEIGHT: u32 = 4;
 
 impl Index {
     /// Indexes every section part, card, exercise (its task statement and the starter's
-    /// doc comments, read from `content`) and simulation.
+    /// doc comments, read from `content`), simulation and drill (its briefing and SLO).
     pub fn build(
         content: &crate::content::ContentSource,
         library: &Library,
         catalog: &Catalog,
         cards: &[Card],
+        drills: &Drills,
     ) -> Self {
         let mut entries = Vec::new();
         for pack in &library.packs {
@@ -155,6 +163,20 @@ impl Index {
                 target: Target::Simulation { id: id.to_string() },
                 title: crate::sim::title(id).to_owned(),
                 body: String::new(),
+            });
+        }
+        for drill in &drills.drills {
+            let spec = &drill.spec;
+            entries.push(Entry {
+                kind: Kind::Drill,
+                target: Target::Drill {
+                    id: drill.id().to_owned(),
+                },
+                title: spec.title.clone(),
+                body: format!(
+                    "{} SLO: {} {}",
+                    spec.briefing, spec.slo.text, spec.alert.text
+                ),
             });
         }
         Self { entries }
@@ -286,16 +308,37 @@ mod tests {
         let content = ContentSource::Embedded;
         let library = crate::content::load_library(&content);
         let catalog = crate::runner::exercise::load_catalog(&content, Some(&library));
-        let deck = crate::srs::load_decks(&content, &library);
-        let cards = deck.reviewable(&Default::default(), &[]);
-        Index::build(&content, &library, &catalog, &cards)
+        let (deck, drills) = crate::drill::cards::load_deck(&content, &library);
+        let cards = deck.reviewable(&Default::default(), &[], |_| false);
+        Index::build(&content, &library, &catalog, &cards, &drills)
     }
 
     #[test]
     fn every_kind_is_indexed() {
         let index = index();
-        for kind in [Kind::Lesson, Kind::Card, Kind::Exercise, Kind::Simulation] {
+        for kind in [
+            Kind::Lesson,
+            Kind::Card,
+            Kind::Exercise,
+            Kind::Simulation,
+            Kind::Drill,
+        ] {
             assert!(index.entries.iter().any(|e| e.kind == kind), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_drill_is_found_by_its_title_and_its_briefing() {
+        let index = index();
+        for query in ["checkout stops answering", "queue the payment for later"] {
+            let hits = index.search(query, 5);
+            assert!(
+                hits.iter().any(|h| index.entries[h.entry].target
+                    == Target::Drill {
+                        id: "dependency-hang".into()
+                    }),
+                "{query}"
+            );
         }
     }
 

@@ -6,9 +6,9 @@ use anyhow::{Context, Result};
 use clap::Subcommand;
 
 use super::{EXIT_FAILED, EXIT_OK, GlobalArgs};
-use crate::content;
 use crate::srs::{self, Scheduler, replay};
 use crate::store::Store;
+use crate::{content, drill};
 
 #[derive(Debug, Subcommand)]
 pub enum CardsCommand {
@@ -54,12 +54,12 @@ fn run_export(global: &GlobalArgs, format: &str, file: &Path) -> Result<u8> {
     }
     let source = global.content_source()?;
     let library = content::load_library(&source);
-    let deck = srs::load_decks(&source, &library);
+    let (deck, _) = drill::cards::load_deck(&source, &library);
     for problem in &deck.problems {
         eprintln!("{problem}");
     }
     let (progress, progress_read) = match Store::read_progress(&global.data_dir()?) {
-        Ok(progress) => (progress.cards, true),
+        Ok(progress) => (progress, true),
         Err(e) => {
             eprintln!(
                 "cannot read your progress ({e:#}); exporting the pack cards without your edits and own cards"
@@ -67,7 +67,9 @@ fn run_export(global: &GlobalArgs, format: &str, file: &Path) -> Result<u8> {
             (Default::default(), false)
         }
     };
-    let cards = deck.learners_cards(&progress.edits, &progress.own_cards);
+    let passed = |d: &str| progress.drills.passed(d);
+    let progress = &progress.cards;
+    let cards = deck.learners_cards(&progress.edits, &progress.own_cards, passed);
     let text = srs::export::anki_tsv(
         cards
             .iter()

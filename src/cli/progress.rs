@@ -12,7 +12,7 @@ use crate::progress::Inputs;
 use crate::progress::summary::{self, Overview};
 use crate::runner::load_catalog;
 use crate::store::Store;
-use crate::{content, srs};
+use crate::{content, drill};
 
 #[derive(Debug, Args)]
 pub struct ProgressArgs {
@@ -26,13 +26,16 @@ pub fn run(global: &GlobalArgs, args: &ProgressArgs) -> Result<u8> {
     let progress = Store::read_progress(&global.data_dir()?)
         .context("cannot read your progress (it was left as it is)")?;
     let library = content::load_library(&source);
-    let deck = srs::load_decks(&source, &library);
-    let cards = deck.reviewable(&progress.cards.edits, &progress.cards.own_cards);
+    let (deck, drills) = drill::cards::load_deck(&source, &library);
+    let cards = deck.reviewable(&progress.cards.edits, &progress.cards.own_cards, |d| {
+        progress.drills.passed(d)
+    });
     let catalog = load_catalog(&source, None);
     let overview = summary::overview(&Inputs {
         library: &library,
         catalog: &catalog,
         cards: &cards,
+        drills: &drills,
         progress: &progress,
         now: chrono::Utc::now(),
     });

@@ -14,6 +14,7 @@
 //! played drill into the first draft of its post-mortem.
 
 pub mod attempt;
+pub mod cards;
 pub mod choices;
 pub mod play;
 pub mod prefill;

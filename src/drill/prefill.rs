@@ -15,7 +15,8 @@ pub fn incident_key(drill: &Drill) -> String {
     format!("drill:{}", drill.id())
 }
 
-fn clock(t_s: f64) -> String {
+/// A virtual time as the incident clock shows it: "t = 70 s", "t = 12 min".
+pub fn clock(t_s: f64) -> String {
     let t = t_s.max(0.0);
     if t < 600.0 {
         format!("t = {}\u{a0}s", trim_number((t * 10.0).round() / 10.0))

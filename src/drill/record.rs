@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::CHECKED_SEEDS;
 use super::attempt::{Attempt, Score};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -21,6 +22,23 @@ pub struct DrillRecord {
     pub best: Option<Score>,
     /// Playthroughs that held the SLO.
     pub passes: u32,
+}
+
+impl DrillRecord {
+    /// The attempt under way, or a new one. A new attempt plays the next of the seeds
+    /// every drill is checked on (so its verdicts are known to hold), one after the
+    /// other: playing again shows the same incident with different traffic.
+    pub fn resume_or_start(&mut self) -> &mut Attempt {
+        let seed = CHECKED_SEEDS[self.passes as usize % CHECKED_SEEDS.len()];
+        self.current.get_or_insert_with(|| Attempt::new(seed))
+    }
+
+    /// The attempt under way, unless it is finished.
+    pub fn in_progress(&self) -> Option<&Attempt> {
+        self.current
+            .as_ref()
+            .filter(|a| a.stage != super::Stage::Done)
+    }
 }
 
 impl DrillProgress {
@@ -76,5 +94,20 @@ mod tests {
         assert_eq!(p.record("d").and_then(|r| r.best), Some(faster));
         assert_eq!(p.record("d").map(|r| r.passes), Some(3));
         assert!(p.passed("d") && !p.passed("other"));
+    }
+
+    #[test]
+    fn a_new_attempt_takes_the_next_checked_seed() {
+        let mut r = DrillRecord::default();
+        assert_eq!(r.resume_or_start().seed, CHECKED_SEEDS[0]);
+        r.resume_or_start().acknowledge();
+        assert_eq!(r.resume_or_start().stage, super::super::Stage::Investigate);
+        assert!(r.in_progress().is_some());
+        r.current = None;
+        r.passes = 1;
+        assert_eq!(r.resume_or_start().seed, CHECKED_SEEDS[1]);
+        r.passes = CHECKED_SEEDS.len() as u32;
+        r.current = None;
+        assert_eq!(r.resume_or_start().seed, CHECKED_SEEDS[0]);
     }
 }

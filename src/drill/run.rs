@@ -48,6 +48,29 @@ pub enum EventKind {
     Mitigation,
 }
 
+impl EventKind {
+    pub const ALL: [EventKind; 6] = [
+        Self::Fault,
+        Self::State,
+        Self::Log,
+        Self::Alert,
+        Self::Action,
+        Self::Mitigation,
+    ];
+
+    /// The name the log stream's filter shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Fault => "faults",
+            Self::State => "state changes",
+            Self::Log => "log lines",
+            Self::Alert => "alerts",
+            Self::Action => "your actions",
+            Self::Mitigation => "mitigations",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
     pub t_s: f64,

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::spec::{Alert, Slo};
+use crate::sim::headless::Points;
 use crate::sim::requests::{Fate, Request};
 
 /// What the SLO window held.
@@ -107,6 +108,22 @@ pub fn judge(slo: &Slo, requests: &[Request]) -> Verdict {
     }
 }
 
+/// The share of good requests in each `bucket_s` stretch of the SLO window, as
+/// `(start of the stretch, good %)`; `None` for a stretch nothing arrived in. The
+/// mitigation's replay plots it with and without the change.
+pub fn good_pct_series(slo: &Slo, requests: &[Request], bucket_s: f64) -> Points {
+    let step = bucket_s.max(0.1);
+    let mut points = Vec::new();
+    let mut from = slo.from_s;
+    while from < slo.to_s {
+        let to = (from + step).min(slo.to_s);
+        let f = figures(slo, requests, from, to);
+        points.push((from, (f.total > 0).then_some(f.good_pct)));
+        from = to;
+    }
+    points
+}
+
 /// When the alert fires: the end of the first `every_s` stretch of the SLO window
 /// whose requests miss the objective; `None` when none does.
 pub fn alert_at(slo: &Slo, alert: &Alert, requests: &[Request]) -> Option<f64> {
@@ -172,6 +189,22 @@ mod tests {
             v.reason.contains("3.0\u{a0}% no free thread"),
             "{}",
             v.reason
+        );
+    }
+
+    #[test]
+    fn good_share_per_stretch_leaves_empty_stretches_out() {
+        let mut rs: Vec<Request> = (0..50).map(|i| req(f64::from(i), 10.0, Fate::Ok)).collect();
+        rs[12].fate = Fate::Failed("error");
+        let series = good_pct_series(&slo(), &rs, 25.0);
+        assert_eq!(
+            series,
+            vec![
+                (0.0, Some(96.0)),
+                (25.0, Some(100.0)),
+                (50.0, None),
+                (75.0, None)
+            ]
         );
     }
 

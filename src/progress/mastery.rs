@@ -152,7 +152,7 @@ pub struct PatternMastery {
     pub guided_steps_done: usize,
     /// Predict cards whose last answer was a recall (Hard or better).
     pub predict: Count,
-    /// Incident drills passed (none exist yet, so the total is zero).
+    /// Incident drills passed, of the section's.
     pub drills: Count,
     /// `None` when the section asks for no post-mortem.
     pub postmortem: Option<PostMortemStatus>,
@@ -210,11 +210,26 @@ fn pattern(inputs: &Inputs, pack: &LessonPack, number: usize, section: &Section)
             .map(|s| progress.sims.steps_done_for(s))
             .sum(),
         predict: predict_figures(inputs, &cards),
-        drills: Count::default(),
+        drills: drill_figures(inputs, pack, section),
         postmortem: postmortem_status(inputs, section),
     };
     m.level = level(&m);
     m
+}
+
+/// The section's drills, and how many of them the learner passed.
+fn drill_figures(inputs: &Inputs, pack: &LessonPack, section: &Section) -> Count {
+    let passed = &inputs.progress.drills;
+    let drills: Vec<&str> = inputs
+        .drills
+        .for_section(&section.id)
+        .filter(|d| d.pack == pack.id)
+        .map(|d| d.id())
+        .collect();
+    Count {
+        done: drills.iter().filter(|id| passed.passed(id)).count(),
+        total: drills.len(),
+    }
 }
 
 fn card_figures(inputs: &Inputs, cards: &[&Card], now: DateTime<Utc>) -> CardFigures {
@@ -447,5 +462,50 @@ mod tests {
         assert_eq!(level(&m), Level::Mastered);
         m.drills = Count { done: 0, total: 1 };
         assert_eq!(level(&m), Level::Retained, "a drill not passed");
+    }
+
+    #[test]
+    fn a_sections_drills_count_and_a_pass_counts_as_done() {
+        let source = crate::content::ContentSource::Embedded;
+        let library = crate::content::load_library(&source);
+        let drills = crate::content::drill::load_drills(
+            &source,
+            &library,
+            crate::content::drill::Check::Form,
+        );
+        let catalog = crate::runner::exercise::Catalog::default();
+        let mut progress = crate::store::Progress::default();
+        let drills_of = |progress: &crate::store::Progress, id: &str| {
+            let inputs = Inputs {
+                library: &library,
+                catalog: &catalog,
+                cards: &[],
+                drills: &drills,
+                progress,
+                now: Utc::now(),
+            };
+            patterns(&inputs)
+                .into_iter()
+                .find(|p| p.id == id)
+                .map(|p| p.drills)
+                .expect("the section")
+        };
+        assert_eq!(
+            drills_of(&progress, "circuit-breaker"),
+            Count { done: 0, total: 1 }
+        );
+        assert_eq!(drills_of(&progress, "post-mortems"), Count::default());
+        progress.drills.record_pass(
+            "dependency-hang",
+            crate::drill::Score {
+                slo_met: true,
+                minutes_to_mitigate: 12.0,
+                wrong_steps: 0,
+            },
+        );
+        assert_eq!(
+            drills_of(&progress, "circuit-breaker"),
+            Count { done: 1, total: 1 }
+        );
     }
 }

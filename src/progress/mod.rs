@@ -14,6 +14,7 @@ pub use mastery::{Level, PatternMastery};
 use chrono::{DateTime, Utc};
 
 use crate::content::Library;
+use crate::content::drill::Drills;
 use crate::runner::exercise::Catalog;
 use crate::srs::Card;
 use crate::store::Progress;
@@ -25,6 +26,8 @@ pub struct Inputs<'a> {
     pub catalog: &'a Catalog,
     /// The reviewable cards: the packs' (with the learner's edits) and the learner's own.
     pub cards: &'a [Card],
+    /// The incident drills, which count toward their section's mastery.
+    pub drills: &'a Drills,
     pub progress: &'a Progress,
     pub now: DateTime<Utc>,
 }

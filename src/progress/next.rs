@@ -211,7 +211,9 @@ mod tests {
         let source = ContentSource::Embedded;
         let library = crate::content::load_library(&source);
         let catalog = load_catalog(&source, Some(&library));
-        let cards = crate::srs::load_decks(&source, &library).reviewable(&Default::default(), &[]);
+        let cards =
+            crate::srs::load_decks(&source, &library)
+                .reviewable(&Default::default(), &[], |_| false);
         (library, catalog, cards)
     }
 
@@ -221,6 +223,7 @@ mod tests {
             library: &library,
             catalog: &catalog,
             cards: &cards,
+            drills: &Default::default(),
             progress,
             now,
         })

@@ -63,11 +63,15 @@ pub struct Card {
     pub answer: String,
 }
 
-/// A card from a pack's file.
+/// A card from a pack: its `cards.ron`, or one of its drills.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PackCard {
     pub pack: String,
     pub source: CardSource,
+    /// The drill that adds the card (`None`: the pack's `cards.ron`). Such a card joins
+    /// the learner's deck only once they have passed the drill: it sums up a lesson the
+    /// drill teaches, and would spoil the drill if reviewed before.
+    pub drill: Option<String>,
 }
 
 /// Every pack's cards that passed validation, and the problems found.
@@ -119,6 +123,7 @@ pub fn load_decks(source: &ContentSource, library: &Library) -> Deck {
                 deck.cards.push(PackCard {
                     pack: folder.clone(),
                     source: card,
+                    drill: None,
                 });
             } else {
                 deck.problems.extend(
@@ -243,25 +248,76 @@ fn is_slug(s: &str) -> bool {
 }
 
 impl Deck {
-    /// The reviewable cards: pack cards with the learner's edits applied, then the
-    /// learner's own cards, every cloze expanded. Own cards that break a rule are skipped
-    /// (the editor refuses them, so this only guards against hand-edited progress).
-    pub fn reviewable(&self, edits: &BTreeMap<String, CardEdit>, own: &[CardSource]) -> Vec<Card> {
-        self.learners_cards(edits, own)
+    /// Adds the cards of drill `drill` (of `pack`, written in `path`), each tagged with
+    /// `tag` besides its own tags so the deck can tell where it came from. A card that
+    /// breaks a rule or whose id the deck already has is reported and left out.
+    pub fn add_drill_cards(
+        &mut self,
+        pack: &str,
+        drill: &str,
+        tag: &str,
+        path: &str,
+        cards: &[CardSource],
+    ) {
+        for card in cards {
+            let mut problems: Vec<String> = check_card(card, None)
+                .into_iter()
+                .map(|i| i.message)
+                .collect();
+            if self.source(&card.id).is_some() {
+                problems.push(format!("duplicate card id `{}`", card.id));
+            }
+            if !problems.is_empty() {
+                self.problems.extend(
+                    problems
+                        .into_iter()
+                        .map(|m| Problem::whole_file(path, format!("card `{}`: {m}", card.id))),
+                );
+                continue;
+            }
+            let mut source = card.clone();
+            if !source.tags.iter().any(|t| t == tag) {
+                source.tags.push(tag.to_owned());
+            }
+            self.cards.push(PackCard {
+                pack: pack.to_owned(),
+                source,
+                drill: Some(drill.to_owned()),
+            });
+        }
+    }
+
+    /// The reviewable cards: pack cards with the learner's edits applied (a drill's only
+    /// once `passed` says the learner passed it), then the learner's own cards, every
+    /// cloze expanded. Own cards that break a rule are skipped (the editor refuses them,
+    /// so this only guards against hand-edited progress).
+    pub fn reviewable(
+        &self,
+        edits: &BTreeMap<String, CardEdit>,
+        own: &[CardSource],
+        passed: impl Fn(&str) -> bool,
+    ) -> Vec<Card> {
+        self.learners_cards(edits, own, passed)
             .into_iter()
             .flat_map(|(pack, s)| expand(pack, &s))
             .collect()
     }
 
     /// The learner's deck as written (clozes not expanded), with the pack each card came
-    /// from (`None` for their own): pack cards with their edits applied, then their own
-    /// cards, leaving out own cards that break a rule.
+    /// from (`None` for their own): pack cards with their edits applied (those of drills
+    /// not `passed` left out), then their own cards, leaving out own cards that break a
+    /// rule.
     pub fn learners_cards(
         &self,
         edits: &BTreeMap<String, CardEdit>,
         own: &[CardSource],
+        passed: impl Fn(&str) -> bool,
     ) -> Vec<(Option<&str>, CardSource)> {
-        let pack_cards = self.cards.iter().map(|c| {
+        let unlocked = self
+            .cards
+            .iter()
+            .filter(|c| c.drill.as_deref().is_none_or(&passed));
+        let pack_cards = unlocked.map(|c| {
             let mut source = c.source.clone();
             if let Some(edit) = edits.get(&source.id) {
                 source.front.clone_from(&edit.front);
@@ -351,7 +407,7 @@ mod tests {
         let deck = load_decks(&source, &library);
         assert!(deck.problems.is_empty(), "{:?}", deck.problems);
         assert!(deck.cards.len() >= 90);
-        let cards = deck.reviewable(&BTreeMap::new(), &[]);
+        let cards = deck.reviewable(&BTreeMap::new(), &[], |_| false);
         assert!(cards.len() > deck.cards.len());
         assert!(cards.iter().any(|c| c.id.ends_with("::c2")));
         assert!(deck.has_tag("circuit-breaker"));
@@ -405,6 +461,7 @@ mod tests {
             cards: vec![PackCard {
                 pack: "p".to_owned(),
                 source: basic("a", "old", "old answer"),
+                drill: None,
             }],
             problems: vec![],
         };
@@ -417,8 +474,32 @@ mod tests {
             },
         );
         let own = vec![basic("mine", "my q", "my a")];
-        let cards = deck.reviewable(&edits, &own);
+        let cards = deck.reviewable(&edits, &own, |_| false);
         assert_eq!(cards[0].question, "new");
         assert_eq!(cards[1].pack, None);
+    }
+
+    #[test]
+    fn a_drills_cards_join_once_it_is_passed_tagged_with_it() {
+        let mut deck = Deck::default();
+        let cards = [
+            basic("d1", "q", "a"),
+            basic("d1", "again", "a"),
+            basic("Bad", "q", "a"),
+        ];
+        deck.add_drill_cards(
+            "p",
+            "hang",
+            "drill:hang",
+            "lessons/p/drills/hang.ron",
+            &cards,
+        );
+        assert_eq!(deck.cards.len(), 1);
+        assert_eq!(deck.problems.len(), 2, "the twin and the bad id");
+        assert!(deck.reviewable(&BTreeMap::new(), &[], |_| false).is_empty());
+        let cards = deck.reviewable(&BTreeMap::new(), &[], |d| d == "hang");
+        assert_eq!(cards.len(), 1);
+        assert_eq!(cards[0].tags, ["timeouts", "drill:hang"]);
+        assert_eq!(cards[0].pack.as_deref(), Some("p"));
     }
 }

@@ -398,7 +398,7 @@ mod tests {
         let source = crate::content::ContentSource::Embedded;
         let library = crate::content::load_library(&source);
         let deck = crate::srs::load_decks(&source, &library);
-        let cards = deck.reviewable(&Default::default(), &[]);
+        let cards = deck.reviewable(&Default::default(), &[], |_| false);
         let mut progress = Progress::default();
         let now = Utc::now();
         let q = for_learner(&progress, &library, &cards, now);

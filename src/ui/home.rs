@@ -31,7 +31,7 @@ const LOOP: [(&str, &str, &str); 5] = [
     (
         "🚨",
         "Drill",
-        "an incident end to end (drills arrive in a later version)",
+        "an incident end to end: paged, diagnosed, mitigated, written up",
     ),
 ];
 

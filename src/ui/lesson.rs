@@ -322,7 +322,7 @@ fn mark_read(shared: &mut Shared, pack: &str, section: &str) {
     shared.save();
 }
 
-/// Buttons to the section's simulations, exercises and cards, by title; a button whose
+/// Buttons to the section's simulations, exercises, drills and cards, by title; a button whose
 /// target does not exist (yet) is disabled. Following one leaves a way back here.
 fn links_ui(
     ui: &mut egui::Ui,
@@ -331,8 +331,15 @@ fn links_ui(
     section: &Section,
     links: &LinkTargets<'_>,
 ) {
+    let drills: Vec<(String, String)> = shared
+        .drills
+        .for_section(&section.id)
+        .filter(|d| d.pack == pack.id)
+        .map(|d| (d.id().to_owned(), d.spec.title.clone()))
+        .collect();
     if section.simulations.is_empty()
         && section.exercises.is_empty()
+        && drills.is_empty()
         && section.card_tags.is_empty()
     {
         return;
@@ -368,6 +375,19 @@ fn links_ui(
                         .clicked()
                     {
                         nav = Some(Nav::Exercise(id.clone()));
+                    }
+                }
+                for (id, title) in &drills {
+                    let passed = shared.store.progress.drills.passed(id);
+                    let label = format!("🚨 Drill: {title}{}", if passed { " ✔" } else { "" });
+                    if ui
+                        .button(label)
+                        .on_hover_text(
+                            "An incident to diagnose and mitigate with this section's pattern",
+                        )
+                        .clicked()
+                    {
+                        nav = Some(Nav::Drill(id.clone()));
                     }
                 }
                 for tag in &section.card_tags {

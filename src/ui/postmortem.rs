@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::theme::{self, Semantic};
+use crate::content::drill::Drills;
 use crate::content::postmortem::{
     self, ActionItem, LESSON_INCIDENT, PostMortem, PostMortems, TimelineEntry, WHYS,
     export_markdown,
@@ -49,6 +50,19 @@ pub struct PostMortemScreen {
     export_message: Option<(Semantic, String)>,
     /// Time of the first unsaved edit.
     unsaved_since: Option<f64>,
+    /// Set by "Back to the drill" this frame: the drill to return to.
+    back_to_drill: Option<String>,
+    /// The `incident` key of the write-up to show next frame (see [`Self::open`]).
+    to_open: Option<String>,
+}
+
+/// Where a write-up comes from, for what the page offers around the form.
+struct Origin {
+    is_lesson: bool,
+    /// The drill it writes up: its id and title.
+    drill: Option<(String, String)>,
+    /// The model answer, once the learner has written their own analysis.
+    model: Option<PostMortem>,
 }
 
 impl std::fmt::Debug for PostMortemScreen {
@@ -61,9 +75,24 @@ impl std::fmt::Debug for PostMortemScreen {
 }
 
 impl PostMortemScreen {
+    /// Shows the write-up with this `incident` key (a drill's, opened from its page) when
+    /// the page is next drawn: drawing may first add the lesson's incident at the top.
+    pub fn open(&mut self, incident: &str) {
+        self.to_open = Some(incident.to_owned());
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared) {
         // The lesson's incident always exists, first in the list.
         shared.store.progress.postmortems.lesson_incident();
+        if let Some(key) = self.to_open.take() {
+            let items = &shared.store.progress.postmortems.items;
+            if let Some(i) = items
+                .iter()
+                .position(|p| p.incident.as_deref() == Some(&key))
+            {
+                self.select(i);
+            }
+        }
         let count = shared.store.progress.postmortems.items.len();
         self.selected = self.selected.min(count.saturating_sub(1));
 
@@ -84,18 +113,20 @@ impl PostMortemScreen {
             self.export_path_for = Some(selected);
             self.export_message = None;
         }
-        let is_lesson = post_mortem.incident.as_deref() == Some(LESSON_INCIDENT);
-        let can_compare = is_lesson && post_mortem.missing_before_compare().is_empty();
+        let origin = origin(&shared.drills, post_mortem.incident.as_deref());
+        let can_compare = origin.model.is_some() && post_mortem.missing_before_compare().is_empty();
         if !can_compare {
             self.compare = false;
         }
 
-        if self.compare {
+        if let (true, Some(model)) = (self.compare, &origin.model) {
             ui.columns(2, |columns| {
                 column_ui(&mut columns[0], "postmortem-form", |ui| {
-                    changed |= self.form_ui(ui, post_mortem, is_lesson, can_compare);
+                    changed |= self.form_ui(ui, post_mortem, &origin, can_compare);
                 });
-                column_ui(&mut columns[1], "postmortem-model", model_answer_ui);
+                column_ui(&mut columns[1], "postmortem-model", |ui| {
+                    model_answer_ui(ui, model, origin.is_lesson);
+                });
             });
         } else {
             egui::ScrollArea::vertical()
@@ -105,10 +136,13 @@ impl PostMortemScreen {
                     ui.vertical_centered(|ui| {
                         ui.set_max_width(ui.available_width().min(theme::READING_WIDTH));
                         ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
-                            changed |= self.form_ui(ui, post_mortem, is_lesson, can_compare);
+                            changed |= self.form_ui(ui, post_mortem, &origin, can_compare);
                         });
                     });
                 });
+        }
+        if let Some(id) = self.back_to_drill.take() {
+            shared.nav = Some(crate::ui::state::Nav::Drill(id));
         }
 
         let now = ui.input(|i| i.time);
@@ -141,10 +175,12 @@ impl PostMortemScreen {
             };
             let response = ui
                 .selectable_label(self.selected == i, title)
-                .on_hover_text(if pm.incident.is_some() {
-                    "The lesson's incident (section 1); has a model answer"
-                } else {
-                    "An incident of your own"
+                .on_hover_text(match pm.incident.as_deref() {
+                    Some(LESSON_INCIDENT) => {
+                        "The lesson's incident (section 1); has a model answer"
+                    }
+                    Some(_) => "An incident drill you played; has a model answer",
+                    None => "An incident of your own",
                 });
             if response.clicked() {
                 self.select(i);
@@ -190,9 +226,10 @@ impl PostMortemScreen {
         &mut self,
         ui: &mut egui::Ui,
         pm: &mut PostMortem,
-        is_lesson: bool,
+        origin: &Origin,
         can_compare: bool,
     ) -> bool {
+        let is_lesson = origin.is_lesson;
         let mut changed = false;
         ui.add_space(theme::SPACE_L);
         ui.heading(
@@ -223,6 +260,24 @@ impl PostMortemScreen {
                 )
                 .color(ui.visuals().weak_text_color()),
             );
+        }
+        if let Some((id, title)) = &origin.drill {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "From the drill \"{title}\": the timeline and the impact are filled in \
+                         from the run; the analysis is yours."
+                    ))
+                    .color(ui.visuals().weak_text_color()),
+                );
+                if ui
+                    .small_button("← Back to the drill")
+                    .on_hover_text("Carry on with the drill; your writing is kept")
+                    .clicked()
+                {
+                    self.back_to_drill = Some(id.clone());
+                }
+            });
         }
         changed |= multi_line(
             ui,
@@ -277,7 +332,7 @@ impl PostMortemScreen {
         section_heading(ui, "Export");
         self.export_ui(ui, pm);
 
-        if is_lesson {
+        if origin.model.is_some() {
             section_heading(ui, "Model answer");
             self.compare_toggle_ui(ui, pm, can_compare);
         }
@@ -367,16 +422,41 @@ fn column_ui(ui: &mut egui::Ui, id: &str, add_contents: impl FnOnce(&mut egui::U
     });
 }
 
+/// What a write-up is of: the lesson's incident, a drill (by its incident key), or the
+/// learner's own; and the model answer it has, if any.
+fn origin(drills: &Drills, incident: Option<&str>) -> Origin {
+    let is_lesson = incident == Some(LESSON_INCIDENT);
+    let drill = incident.and_then(|key| {
+        drills
+            .drills
+            .iter()
+            .find(|d| crate::drill::prefill::incident_key(d) == key)
+    });
+    Origin {
+        is_lesson,
+        drill: drill.map(|d| (d.id().to_owned(), d.spec.title.clone())),
+        model: if is_lesson {
+            Some(postmortem::model_answer())
+        } else {
+            drill.map(|d| d.spec.postmortem.clone())
+        },
+    }
+}
+
 /// The model answer, field by field, in plain wrapped text so it fits a half-width column.
-fn model_answer_ui(ui: &mut egui::Ui) {
-    let model = postmortem::model_answer();
+fn model_answer_ui(ui: &mut egui::Ui, model: &PostMortem, is_lesson: bool) {
     ui.add_space(theme::SPACE_L);
     ui.heading(egui::RichText::new("Model answer").size(30.0).strong());
+    let root_cause_check = if is_lesson {
+        "that your root cause is not just \"the leak\""
+    } else {
+        "that your root cause names what the design lacked, not only the fault"
+    };
     ui.label(
-        egui::RichText::new(
+        egui::RichText::new(format!(
             "Yours need not match it word for word. Check that your chain reaches a process \
-             gap, that your root cause is not just \"the leak\", and that every action has an owner.",
-        )
+             gap, {root_cause_check}, and that every action has an owner."
+        ))
         .color(Semantic::Accent.in_ui(ui)),
     );
     ui.add_space(theme::SPACE_S);
@@ -492,7 +572,8 @@ fn timeline_ui(ui: &mut egui::Ui, entries: &mut Vec<TimelineEntry>) -> bool {
                 .add(
                     egui::TextEdit::singleline(&mut entry.time)
                         .hint_text("18:05")
-                        .desired_width(64.0),
+                        // Room for a drill's clock, "t = 150 s".
+                        .desired_width(84.0),
                 )
                 .on_hover_text(format!("Time of entry {}", i + 1))
                 .changed();

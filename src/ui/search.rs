@@ -44,6 +44,7 @@ impl Search {
                 &shared.library,
                 &shared.catalog,
                 &shared.cards(),
+                &shared.drills,
             )
         });
         let hits = index.search(&self.query, RESULTS);
@@ -151,5 +152,6 @@ fn nav_to(target: &Target) -> Nav {
         Target::Card { tag: None, .. } => Nav::Screen(crate::ui::state::Screen::Flashcards),
         Target::Exercise { id } => Nav::Exercise(id.clone()),
         Target::Simulation { id } => Nav::Simulation(id.clone()),
+        Target::Drill { id } => Nav::Drill(id.clone()),
     }
 }

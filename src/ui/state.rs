@@ -2,8 +2,11 @@
 //! `Shared` and hands it to each screen, so screens depend only on this module and the
 //! core, never on `app`.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 
+use crate::content::drill::Drills;
 use crate::content::{ContentSource, Library};
 use crate::progress::summary::{self, Overview};
 use crate::progress::{ActivityKind, Inputs};
@@ -20,18 +23,20 @@ pub enum Screen {
     Flashcards,
     Simulations,
     Exercises,
+    Drills,
     Progress,
     About,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 8] = [
+    pub const ALL: [Screen; 9] = [
         Self::Home,
         Self::Lesson,
         Self::PostMortem,
         Self::Flashcards,
         Self::Simulations,
         Self::Exercises,
+        Self::Drills,
         Self::Progress,
         Self::About,
     ];
@@ -45,6 +50,7 @@ impl Screen {
             Self::Flashcards => "Flashcards",
             Self::Simulations => "Simulations",
             Self::Exercises => "Exercises",
+            Self::Drills => "Drills",
             Self::Progress => "Progress",
             Self::About => "About",
         }
@@ -58,6 +64,7 @@ impl Screen {
             Self::Flashcards => "🃏",
             Self::Simulations => "📈",
             Self::Exercises => "✏",
+            Self::Drills => "🚨",
             Self::Progress => "🏁",
             Self::About => "ℹ",
         }
@@ -84,6 +91,10 @@ pub enum Nav {
     Section(SectionRef, Option<usize>),
     Simulation(String),
     Exercise(String),
+    /// An incident drill's page, by drill id.
+    Drill(String),
+    /// A post-mortem, by its `incident` key (a drill's: `drill::prefill::incident_key`).
+    PostMortem(String),
     Cards(String),
     /// Open the search palette over the current screen.
     Search,
@@ -97,6 +108,8 @@ pub struct Shared {
     pub deck: Deck,
     /// Every exercise.
     pub catalog: Catalog,
+    /// Every incident drill (their cards are in `deck`, unlocked by a pass).
+    pub drills: Arc<Drills>,
     pub store: Store,
     /// Runs background work (exercise checks) off the UI thread.
     pub runtime: tokio::runtime::Handle,
@@ -138,10 +151,13 @@ impl Shared {
         progress.activity.record(kind, Utc::now(), hour);
     }
 
-    /// The reviewable cards: pack cards with the learner's edits, and their own.
+    /// The reviewable cards: pack cards with the learner's edits (a drill's once it is
+    /// passed), and their own.
     pub fn cards(&self) -> Vec<Card> {
-        let p = &self.store.progress.cards;
-        self.deck.reviewable(&p.edits, &p.own_cards)
+        let progress = &self.store.progress;
+        let p = &progress.cards;
+        self.deck
+            .reviewable(&p.edits, &p.own_cards, |d| progress.drills.passed(d))
     }
 
     /// Where the learner stands, now: mastery, today, totals and the next step.
@@ -151,6 +167,7 @@ impl Shared {
             library: &self.library,
             catalog: &self.catalog,
             cards: &cards,
+            drills: &self.drills,
             progress: &self.store.progress,
             now: Utc::now(),
         })

@@ -121,6 +121,12 @@ fn figures_line(p: &PatternMastery) -> String {
             p.exercises.passed, p.exercises.total
         ));
     }
+    if p.drills.total > 0 {
+        parts.push(format!(
+            "drills {}\u{a0}/\u{a0}{}",
+            p.drills.done, p.drills.total
+        ));
+    }
     if parts.is_empty() {
         "not started".to_owned()
     } else {
@@ -163,6 +169,12 @@ fn details(p: &PatternMastery) -> String {
         lines.push(format!(
             "Predict cards right: {} of {}",
             p.predict.done, p.predict.total
+        ));
+    }
+    if p.drills.total > 0 {
+        lines.push(format!(
+            "Incident drills passed: {} of {} (the section links to them)",
+            p.drills.done, p.drills.total
         ));
     }
     lines.push("Click to open the section".to_owned());
