@@ -25,4 +25,6 @@ pub const SIMULATION_IDS: &[&str] = &[
     "backoff",
     "retry-storm",
     "cascade",
+    "retries",
+    "collapse",
 ];

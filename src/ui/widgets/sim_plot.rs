@@ -15,6 +15,12 @@
 
 use egui_plot::{HLine, Line, LineStyle, Plot, PlotPoint, PlotPoints, Span, Text, VLine};
 
+mod ribbon;
+mod sweep;
+
+pub use ribbon::{Stretch, state_ribbon, stretches};
+pub use sweep::{SweepAxis, SweepChart, XMarker};
+
 use crate::ui::theme::{self, Semantic};
 
 /// The no-break space that joins a number and its unit, so a wrap never splits them.
