@@ -221,7 +221,7 @@ pub const SIMULATIONS: [SimInfo; 10] = [
         id: "retries",
         title: "Retry strategies",
         summary: "Brooker's sweep: what a budget buys against plain retries",
-        notice: "Press Play to raise the failure rate step by step: three retries nearly quadruple the load, the token bucket caps it near 110\u{a0}%, and the breaker stops retrying above 10\u{a0}% failures.",
+        notice: "Press Play to raise the failure rate step by step: three retries nearly quadruple the load, the token bucket keeps it under about 115\u{a0}%, and the breaker stops retrying above 10\u{a0}% failures.",
         presets: &[
             PresetInfo {
                 name: "post",

@@ -176,7 +176,9 @@ fn default_until_secs(sim: &SimInfo) -> f64 {
         "bulkhead" => presets::BULKHEAD_RUN_SECS,
         "retry-storm" => presets::STORM_RUN_SECS,
         "cascade" => presets::CASCADE_RUN_SECS,
-        "collapse" => f64::from(CollapseConfig::brooker(collapse::Load::Spike, Backoff::None).duration_s),
+        "collapse" => {
+            f64::from(CollapseConfig::brooker(collapse::Load::Spike, Backoff::None).duration_s)
+        }
         // The last step of the sweep.
         "retries" => (PAGE_RATES.len() - 1) as f64,
         // These run until nothing is left to happen.
@@ -378,8 +380,12 @@ fn retries(
     for &strategy in strategies {
         let config = retry_strategies::RetryConfig::spread(100, p, strategy);
         let row = retry_strategies::point(&config, PAGE_RUNS, seed).map_err(refused)?;
-        report.counters.push((format!("{}.success_pct", strategy.id()), row.success_pct));
-        report.counters.push((format!("{}.load_pct", strategy.id()), row.load_pct));
+        report
+            .counters
+            .push((format!("{}.success_pct", strategy.id()), row.success_pct));
+        report
+            .counters
+            .push((format!("{}.load_pct", strategy.id()), row.load_pct));
     }
     for clients in RETRY_PANEL_CLIENTS {
         for strategy in Strategy::POST {
@@ -405,17 +411,26 @@ fn collapse_pair(
 ) -> Result<(), HeadlessError> {
     for backoff in Backoff::ALL {
         let config = CollapseConfig::brooker(load, backoff);
-        let seconds = collapse::run(&config, seed).map_err(|e| HeadlessError::Config(e.to_string()))?;
-        let shown: Vec<_> = seconds.into_iter().filter(|s| f64::from(s.t) < until).collect();
+        let seconds =
+            collapse::run(&config, seed).map_err(|e| HeadlessError::Config(e.to_string()))?;
+        let shown: Vec<_> = seconds
+            .into_iter()
+            .filter(|s| f64::from(s.t) < until)
+            .collect();
         let name = backoff.id();
         let series = |value: fn(&collapse::Second) -> u32| -> Vec<[f64; 2]> {
-            shown.iter().map(|s| [f64::from(s.t), f64::from(value(s))]).collect()
+            shown
+                .iter()
+                .map(|s| [f64::from(s.t), f64::from(value(s))])
+                .collect()
         };
         report.series(&format!("{name}.offered"), &series(|s| s.offered));
         report.series(&format!("{name}.goodput"), &series(|s| s.goodput));
         report.series(&format!("{name}.retries"), &series(|s| s.retries));
         report.series(&format!("{name}.concurrency"), &series(|s| s.concurrency));
-        let total = |value: fn(&collapse::Second) -> u32| shown.iter().map(|s| f64::from(value(s))).sum::<f64>();
+        let total = |value: fn(&collapse::Second) -> u32| {
+            shown.iter().map(|s| f64::from(value(s))).sum::<f64>()
+        };
         let end = shown.last().map_or(0, |s| s.t + 1);
         let metastable = shown
             .iter()

@@ -33,6 +33,8 @@ impl Default for SimulationsScreen {
                 sim_views::retry_storm::RetryStormView::default(),
             )),
             Box::new(SimPage::new(sim_views::cascade::CascadeView::default())),
+            Box::new(SimPage::new(sim_views::retries::RetriesView::default())),
+            Box::new(SimPage::new(sim_views::collapse::CollapseView::default())),
         ];
         debug_assert!(
             pages

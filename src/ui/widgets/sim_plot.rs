@@ -126,6 +126,7 @@ pub struct Threshold {
 }
 
 /// A shaded stretch of the time axis (an outage), labelled at its top.
+#[derive(Debug, Clone)]
 pub struct Band {
     pub from: f64,
     pub to: f64,

@@ -181,7 +181,9 @@ impl<'a> SweepChart<'a> {
                     Text::new(
                         m.label.clone(),
                         PlotPoint::new(log(m.value), y_max),
-                        egui::RichText::new(format!(" {}", m.label)).small().color(colour),
+                        egui::RichText::new(format!(" {}", m.label))
+                            .small()
+                            .color(colour),
                     )
                     .anchor(egui::Align2::LEFT_TOP),
                 );
