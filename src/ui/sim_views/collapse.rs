@@ -200,8 +200,8 @@ impl CollapseView {
     fn status_ui(&self, ui: &mut egui::Ui) {
         let capacity = self.runs.first().map_or(0.0, |r| r.config.capacity_per_s());
         ui.label(format!(
-            "The server keeps up with at most about {} attempts (each request's first try and its retries).",
-            qty(format!("{capacity:.0}"), "/s")
+            "The server answers in time at most about {} (first tries and retries).",
+            qty(format!("{capacity:.0}"), "attempts/s")
         ));
         let width = ((ui.available_width() - theme::SPACE_L) / 2.0).max(220.0);
         ui.horizontal_wrapped(|ui| {
@@ -234,38 +234,35 @@ impl CollapseView {
             return;
         };
         let state = classify(last, &run.config);
-        egui::Grid::new(("collapse-totals", backoff.id()))
-            .num_columns(2)
-            .spacing([theme::SPACE_M, theme::SPACE_XS])
-            .show(ui, |ui| {
-                ui.label("state");
-                ui.label(
-                    RichText::new(state.id())
-                        .strong()
-                        .color(state_semantic(state).in_ui(ui)),
-                );
-                ui.end_row();
-                ui.label(format!("in second {}", last.t));
-                ui.label(format!(
-                    "{} new, {} retries, {} answered in time",
-                    last.offered, last.retries, last.goodput
-                ));
-                ui.end_row();
-                ui.label("in flight");
-                ui.label(format!("{}", last.concurrency));
-                ui.end_row();
-                let end = last.t + 1;
-                for (name, from, to) in self.windows() {
-                    if end >= to {
-                        ui.label(name);
-                        ui.label(qty(
-                            format!("{:.1}", collapse::mean_goodput(shown, from, to)),
-                            "answers/s",
-                        ));
-                        ui.end_row();
-                    }
-                }
-            });
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(state.id())
+                    .strong()
+                    .color(state_semantic(state).in_ui(ui)),
+            );
+            ui.label(format!(
+                "· second {}: {} new, {} retries, {} answered in time · {} in flight",
+                last.t, last.offered, last.retries, last.goodput, last.concurrency
+            ));
+        });
+        let end = last.t + 1;
+        let means: Vec<String> = self
+            .windows()
+            .into_iter()
+            .filter(|&(_, _, to)| end >= to)
+            .map(|(name, from, to)| {
+                format!(
+                    "{name} {}",
+                    qty(
+                        format!("{:.1}", collapse::mean_goodput(shown, from, to)),
+                        "/s"
+                    )
+                )
+            })
+            .collect();
+        if !means.is_empty() {
+            ui.weak(format!("goodput {}", means.join(" · ")));
+        }
     }
 
     /// The stretches whose mean goodput the totals give once the run has passed them.
@@ -337,7 +334,6 @@ impl CollapseView {
                 (
                     run.config.backoff,
                     series(run, |s| s.goodput),
-                    series(run, |s| s.offered),
                     series(run, |s| s.retries),
                     series(run, |s| s.concurrency),
                 )
@@ -345,17 +341,27 @@ impl CollapseView {
             .collect();
         let trouble = self.trouble_band(&first.config);
         let capacity = first.config.capacity_per_s();
+        // The demand is the load's rate, the same for both runs; each run's sampled
+        // count of new requests is in its totals above.
+        let shown_s = (self.now_ms / 1000.0).floor();
+        let demand: Vec<[f64; 2]> = (0..first.config.duration_s)
+            .map(|t| f64::from(t) + 0.5)
+            .take_while(|&t| t < shown_s)
+            .map(|t| [t, self.load().rate(t)])
+            .collect();
         let mut chart = TimeChart::new(
             "collapse-goodput",
-            "Goodput (answers in time) against the new requests offered",
+            "Goodput (answers in time) against the demand",
             "per second",
         )
-        .band(trouble.clone());
-        for (backoff, goodput, offered, _, _) in &data {
-            let colour = run_semantic(*backoff);
-            chart = chart
-                .trace(Trace::new(goodput_name(*backoff), goodput, colour))
-                .trace(Trace::new(offered_name(*backoff), offered, colour).dashed());
+        .band(trouble.clone())
+        .trace(Trace::new("demand: new requests/s", &demand, Semantic::Neutral).dashed());
+        for (backoff, goodput, _, _) in &data {
+            chart = chart.trace(Trace::new(
+                goodput_name(*backoff),
+                goodput,
+                run_semantic(*backoff),
+            ));
         }
         chart
             .threshold(Threshold {
@@ -371,7 +377,7 @@ impl CollapseView {
             "retries/s",
         )
         .band(trouble.clone());
-        for (backoff, _, _, retries, _) in &data {
+        for (backoff, _, retries, _) in &data {
             chart = chart.trace(Trace::new(
                 run_label(*backoff),
                 retries,
@@ -389,7 +395,7 @@ impl CollapseView {
             "in flight",
         )
         .band(trouble);
-        for (backoff, _, _, _, concurrency) in &data {
+        for (backoff, _, _, concurrency) in &data {
             chart = chart.trace(Trace::new(
                 run_label(*backoff),
                 concurrency,
@@ -437,13 +443,6 @@ fn goodput_name(backoff: Backoff) -> &'static str {
     match backoff {
         Backoff::None => "goodput, no backoff",
         Backoff::Jitter => "goodput, backoff + jitter",
-    }
-}
-
-fn offered_name(backoff: Backoff) -> &'static str {
-    match backoff {
-        Backoff::None => "new requests, no backoff",
-        Backoff::Jitter => "new requests, backoff + jitter",
     }
 }
 

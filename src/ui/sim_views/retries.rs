@@ -104,8 +104,10 @@ impl SimBody for RetriesView {
         ClockUnit::Steps
     }
 
+    /// The step asked for, even while its rate is still being computed: Step and Play
+    /// move on from it, and the page says what is still computing.
     fn now_ms(&self) -> f64 {
-        self.shown_step() as f64 * 1000.0
+        self.target as f64 * 1000.0
     }
 
     fn end_ms(&self) -> f64 {
@@ -172,9 +174,9 @@ impl SimBody for RetriesView {
             );
             return changed;
         }
-        self.table_ui(ui);
-        ui.add_space(theme::SPACE_S);
         self.main_plots_ui(ui);
+        ui.add_space(theme::SPACE_S);
+        self.table_ui(ui);
         ui.add_space(theme::SPACE_M);
         self.clients_ui(ui);
         ui.add_space(theme::SPACE_M);
@@ -235,11 +237,21 @@ impl RetriesView {
         }
     }
 
-    /// The rows shown of sweep `i`, for the strategies in `only`.
-    fn rows(&self, i: usize, strategy: Strategy) -> Vec<[f64; 2]> {
+    /// The load of `strategy` in sweep `i`, at the rates shown.
+    fn load(&self, i: usize, strategy: Strategy) -> Vec<[f64; 2]> {
         self.rows_of(i, strategy, |r| r.load_pct)
     }
 
+    /// The highest load computed so far in any sweep: the load axes span it from the
+    /// start, so they do not grow as the rates are revealed, and the panels compare.
+    fn max_load(&self) -> f64 {
+        self.sweeps
+            .iter()
+            .flat_map(|s| s.rows().iter().map(|r| r.load_pct))
+            .fold(100.0, f64::max)
+    }
+
+    /// `value` of `strategy`'s rows in sweep `i`, at the rates shown.
     fn rows_of(&self, i: usize, strategy: Strategy, value: fn(&SweepRow) -> f64) -> Vec<[f64; 2]> {
         let shown = self.shown_rates();
         self.sweeps.get(i).map_or_else(Vec::new, |s| {
@@ -327,12 +339,12 @@ impl RetriesView {
 
     fn main_plots_ui(&self, ui: &mut egui::Ui) {
         let strategies = preset_strategies(self.preset);
-        let axis = self.axis("retries-main");
+        let axis = self.axis("retries-main", &[0.01, 0.02, 0.05, 0.1, 0.2, 0.75]);
         let success: Vec<_> = strategies
             .iter()
             .map(|&s| (s, self.rows_of(0, s, |r| r.success_pct)))
             .collect();
-        let load: Vec<_> = strategies.iter().map(|&s| (s, self.rows(0, s))).collect();
+        let load: Vec<_> = strategies.iter().map(|&s| (s, self.load(0, s))).collect();
         let entries: Vec<LegendEntry> = strategies
             .iter()
             .map(|&s| LegendEntry::line(s.label(), strategy_colour(s), strategy_dash(s)))
@@ -372,6 +384,7 @@ impl RetriesView {
             )
             .width(width)
             .without_legend()
+            .include_y(self.max_load())
             .marker(breaker())
             .threshold(Threshold {
                 name: "bucket refill".into(),
@@ -395,11 +408,12 @@ impl RetriesView {
         }
     }
 
-    fn axis(&self, link: &str) -> SweepAxis<'static> {
+    fn axis(&self, link: &str, labelled: &'static [f64]) -> SweepAxis<'static> {
         let shown = self.shown_rates();
         SweepAxis {
             link: egui::Id::unique(link),
             values: &PAGE_RATES,
+            labelled,
             label: "failure rate (log scale)",
             format: pct,
             now: shown.checked_sub(1).map(|i| PAGE_RATES[i]),
@@ -421,30 +435,26 @@ impl RetriesView {
             .map(|&s| LegendEntry::line(s.label(), strategy_colour(s), Dash::Solid))
             .collect();
         legend_row(ui, &entries);
-        let axis = self.axis("retries-clients");
+        let axis = self.axis("retries-clients", &[0.01, 0.1, 0.75]);
         let width = ((ui.available_width() - 2.0 * theme::SPACE_M) / 3.0).max(220.0);
         // The panel's 100 clients are the main sweep's; its other counts follow it.
-        let panels = [(10, 1), (100, 0), (1000, 2)];
+        let panels = [
+            ("retries-clients-10", "10 clients, 100 calls/s each", 1),
+            ("retries-clients-100", "100 clients, 10 calls/s each", 0),
+            ("retries-clients-1000", "1,000 clients, 1 call/s each", 2),
+        ];
         ui.horizontal_wrapped(|ui| {
-            for (clients, sweep) in panels {
+            for (id, title, sweep) in panels {
                 ui.vertical(|ui| {
                     ui.set_width(width);
-                    let title = format!("{clients} clients, {} calls/s each", 1000 / clients);
-                    let mut chart = SweepChart::new(
-                        match clients {
-                            10 => "retries-clients-10",
-                            100 => "retries-clients-100",
-                            _ => "retries-clients-1000",
-                        },
-                        &title,
-                        "load (%)",
-                    )
-                    .width(width)
-                    .height(150.0)
-                    .without_legend();
+                    let mut chart = SweepChart::new(id, title, "load (%)")
+                        .width(width)
+                        .height(150.0)
+                        .without_legend()
+                        .include_y(self.max_load());
                     let lines: Vec<_> = Strategy::POST
                         .iter()
-                        .map(|&s| (s, self.rows(sweep, s)))
+                        .map(|&s| (s, self.load(sweep, s)))
                         .collect();
                     for (s, points) in &lines {
                         chart = chart.trace(trace(*s, points));

@@ -22,6 +22,8 @@ pub struct XMarker {
 pub struct SweepAxis<'a> {
     pub link: egui::Id,
     pub values: &'a [f64],
+    /// The values whose tick is labelled (all have a grid line): as many as fit.
+    pub labelled: &'a [f64],
     pub label: &'a str,
     pub format: fn(f64) -> String,
     /// The value the page's clock is at, drawn as a vertical line.
@@ -40,6 +42,7 @@ pub struct SweepChart<'a> {
     traces: Vec<Trace<'a>>,
     thresholds: Vec<Threshold>,
     markers: Vec<XMarker>,
+    y_at_least: f64,
 }
 
 impl<'a> SweepChart<'a> {
@@ -55,7 +58,14 @@ impl<'a> SweepChart<'a> {
             traces: Vec::new(),
             thresholds: Vec::new(),
             markers: Vec::new(),
+            y_at_least: 0.0,
         }
+    }
+
+    /// Keeps `value` on the y axis, so the axis stays put while a sweep is revealed.
+    pub fn include_y(mut self, value: f64) -> Self {
+        self.y_at_least = self.y_at_least.max(value);
+        self
     }
 
     pub fn percent(mut self) -> Self {
@@ -118,7 +128,8 @@ impl<'a> SweepChart<'a> {
                 self.traces
                     .iter()
                     .flat_map(|t| t.points.iter().map(|p| p[1]))
-                    .chain(self.thresholds.iter().map(|t| t.value)),
+                    .chain(self.thresholds.iter().map(|t| t.value))
+                    .chain([self.y_at_least]),
             ),
         };
         let log = |v: f64| v.max(f64::MIN_POSITIVE).log10();
@@ -130,6 +141,7 @@ impl<'a> SweepChart<'a> {
         let pad = 0.04 * (last - first).max(0.1);
         let ticks: Vec<f64> = axis.values.iter().map(|&v| log(v)).collect();
         let format = axis.format;
+        let labelled: Vec<f64> = axis.labelled.to_vec();
         let mut plot = base_plot(self.id, self.height, self.y_label)
             .x_axis_label(axis.label.to_owned())
             .link_axis(axis.link, [true, false])
@@ -139,11 +151,19 @@ impl<'a> SweepChart<'a> {
                     .iter()
                     .map(|&value| egui_plot::GridMark {
                         value,
-                        step_size: 1.0,
+                        // egui_plot draws a mark the fainter the finer its step: a
+                        // decade's strength would make every swept value a heavy line.
+                        step_size: 0.1,
                     })
                     .collect()
             })
-            .x_axis_formatter(move |mark, _| format(10f64.powf(mark.value)))
+            .x_axis_formatter(move |mark, _| {
+                let v = 10f64.powf(mark.value);
+                labelled
+                    .iter()
+                    .find(|&&l| (l - v).abs() <= 1e-6 * l)
+                    .map_or_else(String::new, |&l| format(l))
+            })
             .y_grid_spacer(round_steps(self.scale == YScale::Count));
         if let Some(width) = self.width {
             plot = plot.width(width);
@@ -180,12 +200,12 @@ impl<'a> SweepChart<'a> {
                 plot.text(
                     Text::new(
                         m.label.clone(),
-                        PlotPoint::new(log(m.value), y_max),
+                        PlotPoint::new(log(m.value), 0.02 * y_max),
                         egui::RichText::new(format!(" {}", m.label))
                             .small()
                             .color(colour),
                     )
-                    .anchor(egui::Align2::LEFT_TOP),
+                    .anchor(egui::Align2::LEFT_BOTTOM),
                 );
             }
             for t in &self.traces {
