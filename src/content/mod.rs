@@ -8,6 +8,7 @@ pub mod guided;
 pub mod lesson;
 pub mod postmortem;
 pub mod problem;
+pub mod show_me;
 pub mod source;
 pub mod task;
 

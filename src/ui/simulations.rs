@@ -65,6 +65,15 @@ impl SimulationsScreen {
         }
     }
 
+    /// Opens the simulation with this id at `preset` and the moment `at` on its clock,
+    /// paused ("Show me" from a predict card).
+    pub fn open_at(&mut self, id: &str, preset: &str, at: f64) {
+        if let Some(i) = self.pages.iter().position(|p| p.info().id == id) {
+            self.selected = i;
+            self.pages[i].open_at(preset, at);
+        }
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared) {
         let id = self.pages[self.selected].info().id;
         if !shared.store.progress.sims.opened.contains(id)

@@ -376,18 +376,25 @@ fn totals_ui(ui: &mut egui::Ui, sim: &StormSim) {
                 sim.config().workers
             ));
             ui.end_row();
-            if sim.config().budget.is_some() {
-                ui.label("refused by budget");
+            ui.label("offered load now");
+            ui.label(format!("{:.0} tries/s", last(&sim.series().offered)));
+            ui.end_row();
+            // The same rows on both sides, so the two cards are the same height.
+            let budgeted = sim.config().budget.is_some();
+            ui.label("refused by budget");
+            if budgeted {
                 ui.label(format!("{} retries", t.budget_denied));
-                ui.end_row();
-                ui.label("tokens now");
-                ui.label(format!("{:.1}", sim.tokens()));
-                ui.end_row();
             } else {
-                ui.label("offered load now");
-                ui.label(format!("{:.0} tries/s", last(&sim.series().offered)));
-                ui.end_row();
+                ui.weak("no budget");
             }
+            ui.end_row();
+            ui.label("tokens now");
+            if budgeted {
+                ui.label(format!("{:.1}", sim.tokens()));
+            } else {
+                ui.weak("none");
+            }
+            ui.end_row();
         });
 }
 

@@ -3,10 +3,10 @@
 //! a log x axis with a tick at every swept value, and a "now" line at the value the
 //! page's clock has reached.
 
-use egui_plot::{HLine, Line, LineStyle, PlotPoint, PlotPoints, Points, Text, VLine};
+use egui_plot::{Line, LineStyle, PlotPoint, PlotPoints, Points, Text, VLine};
 
-use super::{Dash, LegendEntry, Threshold, Trace, YScale, base_plot, finite_runs, legend_row};
-use super::{nice_max, round_steps};
+use super::{Threshold, Trace, YScale, base_plot, finite_runs, legend_row};
+use super::{legend_entries, nice_max, round_steps, threshold_line};
 use crate::ui::theme::Semantic;
 
 /// A dashed vertical reference on the swept axis (a strategy's threshold), labelled.
@@ -110,17 +110,7 @@ impl<'a> SweepChart<'a> {
         let dark = ui.visuals().dark_mode;
         ui.label(egui::RichText::new(self.title).strong());
         if self.legend {
-            let mut entries: Vec<LegendEntry> = self
-                .traces
-                .iter()
-                .map(|t| LegendEntry::line(t.name, t.colour, t.dash))
-                .collect();
-            entries.extend(
-                self.thresholds
-                    .iter()
-                    .map(|t| LegendEntry::line(&t.name, t.colour, Dash::Dashed)),
-            );
-            legend_row(ui, &entries);
+            legend_row(ui, &legend_entries(&self.traces, &self.thresholds));
         }
         let y_max = match self.scale {
             YScale::Percent => 100.0,
@@ -173,21 +163,7 @@ impl<'a> SweepChart<'a> {
             plot.set_plot_bounds_x(first - pad..=last + pad);
             plot.set_plot_bounds_y(0.0..=y_max * 1.04);
             for t in &self.thresholds {
-                let colour = t.colour.color(dark);
-                plot.hline(
-                    HLine::new(t.name.clone(), t.value)
-                        .color(colour)
-                        .style(LineStyle::dashed_loose())
-                        .width(1.2),
-                );
-                plot.text(
-                    Text::new(
-                        t.name.clone(),
-                        PlotPoint::new(last + pad, t.value),
-                        egui::RichText::new(&t.label).small().color(colour),
-                    )
-                    .anchor(egui::Align2::RIGHT_BOTTOM),
-                );
+                threshold_line(plot, t, last + pad, t.value, dark);
             }
             for m in &self.markers {
                 let colour = m.colour.color(dark);
