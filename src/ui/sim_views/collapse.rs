@@ -203,15 +203,11 @@ impl CollapseView {
             "The server answers in time at most about {} (first tries and retries).",
             qty(format!("{capacity:.0}"), "attempts/s")
         ));
-        let width = ((ui.available_width() - theme::SPACE_L) / 2.0).max(220.0);
-        ui.horizontal_wrapped(|ui| {
-            for run in &self.runs {
-                ui.vertical(|ui| {
-                    ui.set_width(width);
-                    egui::Frame::group(ui.style()).show(ui, |ui| {
-                        ui.set_width(width - theme::SPACE_L);
-                        self.run_totals_ui(ui, run);
-                    });
+        ui.columns(2, |cols| {
+            for (ui, run) in cols.iter_mut().zip(&self.runs) {
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    self.run_totals_ui(ui, run);
                 });
             }
         });

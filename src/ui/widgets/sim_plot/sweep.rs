@@ -141,9 +141,10 @@ impl<'a> SweepChart<'a> {
                     .iter()
                     .map(|&value| egui_plot::GridMark {
                         value,
-                        // egui_plot draws a mark the fainter the finer its step: a
-                        // decade's strength would make every swept value a heavy line.
-                        step_size: 0.1,
+                        // egui_plot fades a mark's line and hides its label by its
+                        // step in pixels: half a decade keeps the labels and softens
+                        // the lines (a whole decade draws every swept value heavy).
+                        step_size: 0.5,
                     })
                     .collect()
             })
