@@ -324,6 +324,10 @@ impl WorkbookApp {
                 self.simulations.open(&id);
                 Screen::Simulations
             }
+            Nav::SimulationAt { id, preset, at } => {
+                self.simulations.open_at(&id, &preset, at);
+                Screen::Simulations
+            }
             Nav::Exercise(id) => {
                 self.exercises.open(&id);
                 Screen::Exercises

@@ -218,3 +218,95 @@ fn card_the_optimistic_loser_matches_no_row_rereads_and_finds_it_sold_out() {
     ::core::assert!(!outcome.wrong());
     ::core::assert_eq!(race.result(1), Some(BuyerResult::SoldOut));
 }
+
+#[derive(Deserialize)]
+struct RetriesScenario {
+    clients: u32,
+    failure_rate: f64,
+    strategies: Vec<String>,
+    runs: u32,
+    seed: u64,
+}
+
+/// Success % and load % of each of the scenario's strategies, as the page and
+/// `workbook sim retries` compute them.
+fn retries(name: &str) -> Vec<(f64, f64)> {
+    use resilience_workbook::sim::retry_strategies::{RetryConfig, Strategy, point};
+    let s: RetriesScenario = scenario(name);
+    s.strategies
+        .iter()
+        .map(|id| {
+            let strategy = Strategy::from_id(id).unwrap_or_else(|| panic!("{name}: {id}"));
+            let config = RetryConfig::spread(s.clients, s.failure_rate, strategy);
+            let row = point(&config, s.runs, s.seed).expect("valid");
+            (row.success_pct, row.load_pct)
+        })
+        .collect()
+}
+
+#[test]
+fn card_three_retries_at_half_failures_nearly_double_the_load() {
+    let [(success, load)] = retries("retries-three-retries-load")[..] else {
+        panic!("one strategy");
+    };
+    ::core::assert!((success - 93.75).abs() < 1.0, "{success}");
+    ::core::assert!((load - 187.5).abs() < 2.0, "{load}");
+}
+
+#[test]
+fn card_the_bucket_caps_the_load_when_most_calls_fail() {
+    let [(bucket_success, bucket_load), (three_success, three_load)] =
+        retries("retries-bucket-high-failure")[..]
+    else {
+        panic!("two strategies");
+    };
+    ::core::assert!((110.0..=120.0).contains(&bucket_load), "{bucket_load}");
+    ::core::assert!((265.0..=280.0).contains(&three_load), "{three_load}");
+    ::core::assert!((27.0..=31.0).contains(&bucket_success), "{bucket_success}");
+    ::core::assert!((66.0..=71.0).contains(&three_success), "{three_success}");
+}
+
+#[test]
+fn card_over_many_clients_breakers_stop_retrying_and_buckets_do_not() {
+    let [(_, breaker_load), (_, bucket_load)] = retries("retries-breaker-many-clients")[..] else {
+        panic!("two strategies");
+    };
+    ::core::assert!(breaker_load < 101.0, "{breaker_load}");
+    ::core::assert!((110.0..=112.0).contains(&bucket_load), "{bucket_load}");
+}
+
+#[derive(Deserialize)]
+struct CollapseScenario {
+    load: String,
+    seed: u64,
+    after_from_s: u32,
+}
+
+/// The mean goodput from `after_from_s` to the end, without and with jittered backoff.
+fn collapse_after(name: &str) -> (f64, f64) {
+    use resilience_workbook::sim::collapse::{self, CollapseConfig, Load};
+    let s: CollapseScenario = scenario(name);
+    let load = Load::from_id(&s.load).unwrap_or_else(|| panic!("{name}: {}", s.load));
+    let after = |backoff| {
+        let config = CollapseConfig::brooker(load, backoff);
+        let seconds = collapse::run(&config, s.seed).expect("valid");
+        collapse::mean_goodput(&seconds, s.after_from_s, config.duration_s)
+    };
+    (
+        after(collapse::Backoff::None),
+        after(collapse::Backoff::Jitter),
+    )
+}
+
+#[test]
+fn card_after_a_spike_only_the_clients_that_back_off_recover() {
+    let (none, jitter) = collapse_after("collapse-spike-no-backoff");
+    ::core::assert!(none < 1.0, "{none}");
+    ::core::assert!((35.0..=45.0).contains(&jitter), "{jitter}");
+}
+
+#[test]
+fn card_a_long_ramp_collapses_even_with_backoff() {
+    let (none, jitter) = collapse_after("collapse-ramp-backoff");
+    ::core::assert!(none < 1.0 && jitter < 1.0, "{none} {jitter}");
+}

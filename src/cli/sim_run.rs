@@ -7,34 +7,49 @@ use anyhow::{Context, Result};
 
 use super::EXIT_OK;
 use super::sim::RunArgs;
-use crate::sim::{catalog, headless};
+use crate::sim::{catalog, headless, presets};
 
-/// Models with a command of their own and no page yet: id, title, their options.
-const HEADLESS_ONLY: [(&str, &str, &str); 2] = [
+/// Simulations with a command of their own, which take options instead of `--preset`.
+const OWN_COMMAND: [(&str, &str); 2] = [
     (
         "retries",
-        "Retry strategies against a failing service (Brooker 2022)",
-        "--failure-rates P,... --strategies S,... [--clients N] [--runs R]",
+        "[--failure-rates P,...] [--strategies S,...] [--clients N] [--runs R]",
     ),
     (
         "collapse",
-        "Congestive collapse, a metastable failure",
         "[--backoff none|jitter] [--load spike|ramp] [--state]",
     ),
 ];
 
-/// One line per simulation: id, title, then its presets (or its options).
+/// The options of a simulation's own command that give the run of one of its page's
+/// presets.
+fn preset_as_options(sim: &str, preset: &str) -> Option<String> {
+    match sim {
+        "retries" => presets::retries(preset).map(|strategies| {
+            let ids: Vec<&str> = strategies.iter().map(|s| s.id()).collect();
+            format!("--strategies {}", ids.join(","))
+        }),
+        "collapse" => presets::collapse(preset).map(|load| format!("--load {}", load.id())),
+        _ => None,
+    }
+}
+
+/// One line per simulation: id, title, then its presets (or its options, and the
+/// options each preset stands for).
 pub fn list() -> Result<u8> {
     let mut out = std::io::stdout().lock();
     for sim in &catalog::SIMULATIONS {
         writeln!(out, "{:<16} {}", sim.id, sim.title)?;
-        for p in sim.presets {
-            writeln!(out, "{:<16}   --preset {:<22} {}", "", p.name, p.label)?;
+        let own = OWN_COMMAND.iter().find(|(id, _)| *id == sim.id);
+        if let Some((_, options)) = own {
+            writeln!(out, "{:<16}   {options}", "")?;
         }
-    }
-    for (id, title, options) in HEADLESS_ONLY {
-        writeln!(out, "{id:<16} {title} (headless only)")?;
-        writeln!(out, "{:<16}   {options}", "")?;
+        for p in sim.presets {
+            match own.and_then(|_| preset_as_options(sim.id, p.name)) {
+                Some(options) => writeln!(out, "{:<16}   {:<31} {}", "", options, p.label)?,
+                None => writeln!(out, "{:<16}   --preset {:<22} {}", "", p.name, p.label)?,
+            }
+        }
     }
     Ok(EXIT_OK)
 }

@@ -20,6 +20,7 @@ pub fn run(source: &ContentSource) -> Result<u8> {
     problems.extend(
         content::guided::load_steps(source, &library, content::guided::Check::WithModel).problems,
     );
+    problems.extend(content::show_me::load(source, &library).problems);
     let drills = content::drill::load_drills(source, &library, content::drill::Check::WithModel);
     problems.extend(drills.problems);
     problems.extend(build_solutions(&catalog));

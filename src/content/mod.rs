@@ -8,6 +8,7 @@ pub mod guided;
 pub mod lesson;
 pub mod postmortem;
 pub mod problem;
+pub mod show_me;
 pub mod source;
 pub mod task;
 
@@ -25,4 +26,6 @@ pub const SIMULATION_IDS: &[&str] = &[
     "backoff",
     "retry-storm",
     "cascade",
+    "retries",
+    "collapse",
 ];

@@ -1,4 +1,4 @@
-//! The eight simulations by id: title, the one line the list shows, the one sentence of
+//! The simulations by id: title, the one line the list shows, the one sentence of
 //! what to notice, and the named presets. The screens, the CLI (`workbook sim`) and the
 //! guided steps all read presets from here, so a preset means the same run everywhere;
 //! each model's module turns a preset name into its config (`preset_config`).
@@ -42,7 +42,7 @@ impl SimInfo {
 }
 
 /// Every simulation, in teaching order (the order of `content::SIMULATION_IDS`).
-pub const SIMULATIONS: [SimInfo; 8] = [
+pub const SIMULATIONS: [SimInfo; 10] = [
     SimInfo {
         id: "breaker",
         title: "Circuit breaker",
@@ -214,6 +214,42 @@ pub const SIMULATIONS: [SimInfo; 8] = [
                 name: "deadline-propagation",
                 label: "Deadline propagation",
                 explain: "Correct budgets, and each call carries the time left: pages whose caller left are dropped, no layer works past the deadline, and the surge fails about half as many pages.",
+            },
+        ],
+    },
+    SimInfo {
+        id: "retries",
+        title: "Retry strategies",
+        summary: "Brooker's sweep: what a budget buys against plain retries",
+        notice: "Press Play to raise the failure rate step by step: three retries nearly quadruple the load, the token bucket keeps it under about 115\u{a0}%, and the breaker stops retrying above 10\u{a0}% failures.",
+        presets: &[
+            PresetInfo {
+                name: "post",
+                label: "The post's four strategies",
+                explain: "100 clients send 10 calls/s each for 10\u{a0}s, and the service fails each call with probability p. No retries, three immediate retries, a retry token bucket and a retry breaker, each per client.",
+            },
+            PresetInfo {
+                name: "real-budgets",
+                label: "Real budgets beside them",
+                explain: "The same sweep with the budgets of the AWS SDKs, gRPC and Finagle (dashed), each set up as its library ships it.",
+            },
+        ],
+    },
+    SimInfo {
+        id: "collapse",
+        title: "Congestive collapse",
+        summary: "A spike tips a server into a failure its retries sustain",
+        notice: "After the spike ends at 25\u{a0}s the demand is back at 40/s, yet without backoff goodput falls to zero and stays there: the retries alone keep the server overloaded.",
+        presets: &[
+            PresetInfo {
+                name: "spike",
+                label: "A 5-second spike",
+                explain: "40 requests/s, 80/s from 20 to 25\u{a0}s. A request takes 1\u{a0}s plus 10\u{a0}ms per request in flight; clients time out after 3\u{a0}s and try 3 times. Red retries at once, green waits a jittered backoff (up to 20\u{a0}s, then 40\u{a0}s); same seed.",
+            },
+            PresetInfo {
+                name: "ramp",
+                label: "A slow ramp to 80/s",
+                explain: "The load rises from 40/s to 80/s at 25\u{a0}s and falls back, staying above the server's capacity for half a minute: backoff only postpones the retries, and both runs collapse.",
             },
         ],
     },

@@ -14,12 +14,14 @@ use super::bulkhead::{BulkheadSim, PoolMode};
 use super::cascade::CascadeSim;
 use super::catalog::{self, SimInfo};
 use super::checkout::{CheckoutSim, OrderState};
+use super::collapse::{self, Backoff, CollapseConfig};
 use super::engine::SimTime;
 use super::idempotency::IdemSim;
 use super::presets;
 use super::race::Race;
 use super::race::checker::Checker;
 use super::retry_storm::{StormConfig, StormSim};
+use super::retry_strategies::{self, PAGE_RATES, PAGE_RUNS, Strategy};
 
 /// Longest virtual run the CLI accepts, in seconds: an hour for the models that simulate
 /// every request (a few million events), a day for the checkout's minutes.
@@ -174,6 +176,11 @@ fn default_until_secs(sim: &SimInfo) -> f64 {
         "bulkhead" => presets::BULKHEAD_RUN_SECS,
         "retry-storm" => presets::STORM_RUN_SECS,
         "cascade" => presets::CASCADE_RUN_SECS,
+        "collapse" => {
+            f64::from(CollapseConfig::brooker(collapse::Load::Spike, Backoff::None).duration_s)
+        }
+        // The last step of the sweep.
+        "retries" => (PAGE_RATES.len() - 1) as f64,
         // These run until nothing is left to happen.
         _ => MAX_UNTIL_SECS_CHECKOUT,
     }
@@ -320,6 +327,18 @@ pub fn run(
             report.add("", s.series());
             report.add("", s.counters());
         }
+        "retries" => retries(
+            &mut report,
+            need(presets::retries(name), name)?,
+            seed,
+            until,
+        )?,
+        "collapse" => collapse_pair(
+            &mut report,
+            need(presets::collapse(name), name)?,
+            seed,
+            until,
+        )?,
         other => return Err(HeadlessError::UnknownSim(other.to_owned())),
     }
     Ok(report)
@@ -340,6 +359,99 @@ fn breaker(report: &mut Report, config: SystemConfig, seed: u64, end: SimTime) {
         report.add(name, s.series());
         report.add(name, s.stats());
     }
+}
+
+/// The clients of the retry page's client-count panel besides the main sweep's 100.
+pub const RETRY_PANEL_CLIENTS: [u32; 2] = [10, 1000];
+
+/// The retry sweep's point at step `until` of the page's clock (a failure rate of
+/// [`PAGE_RATES`]), as the page computes it: the preset's strategies over 100 clients,
+/// and the post's four over the panel's other client counts.
+fn retries(
+    report: &mut Report,
+    strategies: &[Strategy],
+    seed: u64,
+    until: f64,
+) -> Result<(), HeadlessError> {
+    let step = (until.floor() as usize).min(PAGE_RATES.len() - 1);
+    let p = PAGE_RATES[step];
+    report.counters.push(("failure_rate".into(), p));
+    let refused = |e: retry_strategies::RetryConfigError| HeadlessError::Config(e.to_string());
+    for &strategy in strategies {
+        let config = retry_strategies::RetryConfig::spread(100, p, strategy);
+        let row = retry_strategies::point(&config, PAGE_RUNS, seed).map_err(refused)?;
+        report
+            .counters
+            .push((format!("{}.success_pct", strategy.id()), row.success_pct));
+        report
+            .counters
+            .push((format!("{}.load_pct", strategy.id()), row.load_pct));
+    }
+    for clients in RETRY_PANEL_CLIENTS {
+        for strategy in Strategy::POST {
+            let config = retry_strategies::RetryConfig::spread(clients, p, strategy);
+            let row = retry_strategies::point(&config, PAGE_RUNS, seed).map_err(refused)?;
+            report.counters.push((
+                format!("clients_{clients}.{}.load_pct", strategy.id()),
+                row.load_pct,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The collapse page's pair, without and with backoff on the same seed, up to `until`:
+/// the per-second series, totals, the mean goodput over the last 10 s and the seconds
+/// judged metastable.
+fn collapse_pair(
+    report: &mut Report,
+    load: collapse::Load,
+    seed: u64,
+    until: f64,
+) -> Result<(), HeadlessError> {
+    for backoff in Backoff::ALL {
+        let config = CollapseConfig::brooker(load, backoff);
+        let seconds =
+            collapse::run(&config, seed).map_err(|e| HeadlessError::Config(e.to_string()))?;
+        let shown: Vec<_> = seconds
+            .into_iter()
+            .filter(|s| f64::from(s.t) < until)
+            .collect();
+        let name = backoff.id();
+        let series = |value: fn(&collapse::Second) -> u32| -> Vec<[f64; 2]> {
+            shown
+                .iter()
+                .map(|s| [f64::from(s.t), f64::from(value(s))])
+                .collect()
+        };
+        report.series(&format!("{name}.offered"), &series(|s| s.offered));
+        report.series(&format!("{name}.goodput"), &series(|s| s.goodput));
+        report.series(&format!("{name}.retries"), &series(|s| s.retries));
+        report.series(&format!("{name}.concurrency"), &series(|s| s.concurrency));
+        let total = |value: fn(&collapse::Second) -> u32| {
+            shown.iter().map(|s| f64::from(value(s))).sum::<f64>()
+        };
+        let end = shown.last().map_or(0, |s| s.t + 1);
+        let metastable = shown
+            .iter()
+            .filter(|s| collapse::classify(s, &config) == collapse::State::Metastable)
+            .count();
+        report.counters.extend([
+            (format!("{name}.offered"), total(|s| s.offered)),
+            (format!("{name}.goodput"), total(|s| s.goodput)),
+            (format!("{name}.retries"), total(|s| s.retries)),
+            (
+                format!("{name}.goodput_last_10s"),
+                collapse::mean_goodput(&shown, end.saturating_sub(10), end),
+            ),
+            (
+                format!("{name}.concurrency"),
+                shown.last().map_or(0.0, |s| f64::from(s.concurrency)),
+            ),
+            (format!("{name}.metastable_s"), metastable as f64),
+        ]);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -9,9 +9,11 @@ use super::breaker::{
 use super::bulkhead::{BulkheadConfig, BulkheadFault, ScheduledBulkheadFault};
 use super::cascade::{CascadeConfig, Preset as CascadePreset};
 use super::checkout::CheckoutConfig;
+use super::collapse::Load;
 use super::idempotency::{Design, IdemConfig};
 use super::race::RaceConfig;
 use super::retry_storm::{RetryBudget, StormConfig};
+use super::retry_strategies::Strategy;
 
 /// Virtual seconds the breaker and bulkhead scenarios run: the outage, the recovery and
 /// enough calm after it to see the breaker close again.
@@ -172,6 +174,21 @@ pub fn cascade(name: &str) -> Option<CascadeConfig> {
         .map(CascadePreset::config)
 }
 
+/// The strategies a retry-strategies preset sweeps: the post's four, or those and the
+/// real budgets beside them.
+pub fn retries(name: &str) -> Option<&'static [Strategy]> {
+    match name {
+        "post" => Some(&Strategy::POST),
+        "real-budgets" => Some(&Strategy::ALL),
+        _ => None,
+    }
+}
+
+/// The offered load of a congestive-collapse preset (each runs with and without backoff).
+pub fn collapse(name: &str) -> Option<Load> {
+    Load::from_id(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::catalog;
@@ -191,6 +208,8 @@ mod tests {
                     "backoff" => super::backoff(p.name).is_some(),
                     "retry-storm" => super::retry_storm(p.name).is_some(),
                     "cascade" => super::cascade(p.name).is_some(),
+                    "retries" => super::retries(p.name).is_some(),
+                    "collapse" => super::collapse(p.name).is_some(),
                     other => panic!("unknown simulation {other}"),
                 };
                 assert!(found, "{}/{}", sim.id, p.name);

@@ -103,6 +103,19 @@ impl Strategy {
     pub fn from_id(id: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.id() == id)
     }
+
+    /// The name a screen shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::None => "no retries",
+            Self::Retries3 => "3 retries",
+            Self::TokenBucket => "token bucket",
+            Self::Breaker => "retry breaker",
+            Self::AwsStandard => "AWS SDK standard",
+            Self::GrpcThrottling => "gRPC throttling",
+            Self::FinagleBudget => "Finagle RetryBudget",
+        }
+    }
 }
 
 /// Most clients a run may have.
@@ -291,9 +304,27 @@ pub struct SweepRow {
     pub load_pct: f64,
 }
 
+/// Runs `config` `runs` times and returns the means. Run `r` uses the same seed whatever
+/// the failure rate and strategy (common random numbers), which makes the curves smoother
+/// and their comparison fairer.
+pub fn point(config: &RetryConfig, runs: u32, seed: u64) -> Result<SweepRow, RetryConfigError> {
+    let (mut success, mut load) = (0.0, 0.0);
+    for r in 0..runs {
+        let outcome = run(config, run_seed(seed, config.clients, r))?;
+        success += outcome.success_pct();
+        load += outcome.load_pct();
+    }
+    let n = runs.max(1) as f64;
+    Ok(SweepRow {
+        failure_rate: config.failure_rate,
+        strategy: config.strategy,
+        success_pct: success / n,
+        load_pct: load / n,
+    })
+}
+
 /// Runs `make(p, strategy)` `runs` times for every failure rate and strategy, in that
-/// order, and returns the means. Run `r` uses the same seed for every point (common
-/// random numbers), which makes the curves smoother and their comparison fairer.
+/// order, and returns the means (see [`point`]).
 pub fn sweep(
     failure_rates: &[f64],
     strategies: &[Strategy],
@@ -304,21 +335,77 @@ pub fn sweep(
     let mut rows = Vec::with_capacity(failure_rates.len() * strategies.len());
     for &failure_rate in failure_rates {
         for &strategy in strategies {
-            let config = make(failure_rate, strategy);
-            let (mut success, mut load) = (0.0, 0.0);
-            for r in 0..runs {
-                let outcome = run(&config, run_seed(seed, config.clients, r))?;
-                success += outcome.success_pct();
-                load += outcome.load_pct();
-            }
-            let n = runs.max(1) as f64;
-            rows.push(SweepRow {
-                failure_rate,
-                strategy,
-                success_pct: success / n,
-                load_pct: load / n,
-            });
+            rows.push(point(&make(failure_rate, strategy), runs, seed)?);
         }
     }
     Ok(rows)
+}
+
+/// The failure rates the simulation page sweeps, one per step of its clock: the CLI's
+/// default six and a few between, so the log-scale curves are smooth.
+pub const PAGE_RATES: [f64; 9] = [0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75];
+/// Runs per point the page starts with.
+pub const PAGE_RUNS: u32 = 2;
+
+/// A [`sweep`] of `RetryConfig::spread(clients, ..)` computed one row at a time, so a
+/// screen can spread the work over frames. The rows are the sweep's, whatever the split.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgressiveSweep {
+    failure_rates: Vec<f64>,
+    strategies: Vec<Strategy>,
+    clients: u32,
+    runs: u32,
+    seed: u64,
+    rows: Vec<SweepRow>,
+}
+
+impl ProgressiveSweep {
+    pub fn new(
+        failure_rates: &[f64],
+        strategies: &[Strategy],
+        clients: u32,
+        runs: u32,
+        seed: u64,
+    ) -> Self {
+        Self {
+            failure_rates: failure_rates.to_vec(),
+            strategies: strategies.to_vec(),
+            clients,
+            runs,
+            seed,
+            rows: Vec::with_capacity(failure_rates.len() * strategies.len()),
+        }
+    }
+
+    /// Computes the next row; returns false once every row is there.
+    pub fn step(&mut self) -> Result<bool, RetryConfigError> {
+        let i = self.rows.len();
+        let per_rate = self.strategies.len().max(1);
+        let (Some(&p), Some(&strategy)) = (
+            self.failure_rates.get(i / per_rate),
+            self.strategies.get(i % per_rate),
+        ) else {
+            return Ok(false);
+        };
+        let config = RetryConfig::spread(self.clients, p, strategy);
+        self.rows.push(point(&config, self.runs, self.seed)?);
+        Ok(true)
+    }
+
+    pub fn rows(&self) -> &[SweepRow] {
+        &self.rows
+    }
+
+    /// Failure rates with every strategy computed.
+    pub fn rates_done(&self) -> usize {
+        self.rows.len() / self.strategies.len().max(1)
+    }
+
+    pub fn complete(&self) -> bool {
+        self.rates_done() >= self.failure_rates.len()
+    }
+
+    pub fn clients(&self) -> u32 {
+        self.clients
+    }
 }

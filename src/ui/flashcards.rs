@@ -12,6 +12,7 @@ use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
 use super::theme::{self, Semantic};
 use crate::content::SIMULATION_IDS;
+use crate::content::show_me::{self, ShowMeIndex};
 use crate::srs::{Card, CardKind, Rating, queue};
 use crate::ui::state::{Nav, SectionRef, Shared};
 
@@ -66,6 +67,9 @@ pub struct FlashcardsScreen {
     list_sort: editor::Sort,
     /// A short message about the last action ("Buried until tomorrow").
     notice: Option<String>,
+    /// Where each predict card's "Show me" goes, loaded when first needed (its checks
+    /// are `workbook validate`'s).
+    show_me: Option<ShowMeIndex>,
 }
 
 impl FlashcardsScreen {
@@ -272,6 +276,10 @@ impl FlashcardsScreen {
                         ui.separator();
                         ui.add_space(theme::SPACE_S);
                         CommonMarkViewer::new().show(ui, &mut self.markdown, &card.answer);
+                        let index = self
+                            .show_me
+                            .get_or_insert_with(|| show_me::load(&shared.content, &shared.library));
+                        show_me_ui(ui, shared, card, index);
                     }
                 });
             });
@@ -581,6 +589,35 @@ fn kind_line_ui(ui: &mut egui::Ui, shared: &mut Shared, card: &Card) {
             }
         }
     });
+}
+
+/// After a predict card's answer: "Show me" opens its scenario in the simulation, at the
+/// moment the card asks about, paused.
+fn show_me_ui(ui: &mut egui::Ui, shared: &mut Shared, card: &Card, index: &ShowMeIndex) {
+    let CardKind::Predict { scenario } = &card.kind else {
+        return;
+    };
+    let Some(entry) = index.get(scenario) else {
+        return;
+    };
+    let moment = match entry.sim.as_str() {
+        "checkout-outage" => format!("t = {:.0}\u{a0}min", entry.at),
+        "retries" | "race" => format!("step {:.0}", entry.at),
+        _ => format!("t = {:.0}\u{a0}s", entry.at),
+    };
+    ui.add_space(theme::SPACE_S);
+    let label = format!("▶ Show me: {}, {moment}", crate::sim::title(&entry.sim));
+    if ui
+        .button(label)
+        .on_hover_text("Opens the simulation at this moment of the same situation, paused")
+        .clicked()
+    {
+        shared.nav = Some(Nav::SimulationAt {
+            id: entry.sim.clone(),
+            preset: entry.preset.clone(),
+            at: entry.at,
+        });
+    }
 }
 
 /// The four answers, each with the wait it gives; returns the one clicked.

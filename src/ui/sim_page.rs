@@ -216,6 +216,9 @@ pub trait Page: std::fmt::Debug {
     fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared, steps: &[GuidedStep]);
     /// Opened from a lesson link: the first preset, at t = 0, paused.
     fn open_fresh(&mut self);
+    /// Opened at `preset` (the first if unknown) and the moment `at` on the page's clock,
+    /// paused: a predict card's "Show me".
+    fn open_at(&mut self, preset: &str, at: f64);
     fn info(&self) -> &'static SimInfo;
 }
 
@@ -503,6 +506,15 @@ impl<B: SimBody> Page for SimPage<B> {
         self.controls.playing = false;
         self.body.set_preset(0);
         self.rebuild();
+    }
+
+    fn open_at(&mut self, preset: &str, at: f64) {
+        self.controls.playing = false;
+        let info = self.body.info();
+        let index = info.presets.iter().position(|p| p.name == preset);
+        self.body.set_preset(index.unwrap_or(0));
+        self.rebuild();
+        self.seek(at * self.body.unit().ms());
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared, steps: &[GuidedStep]) {

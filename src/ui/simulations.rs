@@ -33,6 +33,8 @@ impl Default for SimulationsScreen {
                 sim_views::retry_storm::RetryStormView::default(),
             )),
             Box::new(SimPage::new(sim_views::cascade::CascadeView::default())),
+            Box::new(SimPage::new(sim_views::retries::RetriesView::default())),
+            Box::new(SimPage::new(sim_views::collapse::CollapseView::default())),
         ];
         debug_assert!(
             pages
@@ -60,6 +62,15 @@ impl SimulationsScreen {
         if let Some(i) = self.pages.iter().position(|p| p.info().id == id) {
             self.selected = i;
             self.pages[i].open_fresh();
+        }
+    }
+
+    /// Opens the simulation with this id at `preset` and the moment `at` on its clock,
+    /// paused ("Show me" from a predict card).
+    pub fn open_at(&mut self, id: &str, preset: &str, at: f64) {
+        if let Some(i) = self.pages.iter().position(|p| p.info().id == id) {
+            self.selected = i;
+            self.pages[i].open_at(preset, at);
         }
     }
 

@@ -83,13 +83,19 @@ pub struct SectionRef {
 }
 
 /// A request from one screen to show another.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Nav {
     Screen(Screen),
     /// A lesson section, scrolled to the part (a chunk index, see
     /// `content::lesson::chunks`) when one is given.
     Section(SectionRef, Option<usize>),
     Simulation(String),
+    /// A simulation at a preset and a moment on its clock, paused ("Show me").
+    SimulationAt {
+        id: String,
+        preset: String,
+        at: f64,
+    },
     Exercise(String),
     /// An incident drill's page, by drill id.
     Drill(String),

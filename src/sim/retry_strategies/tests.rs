@@ -173,3 +173,25 @@ fn bad_configs_are_refused_with_the_value() {
     assert_eq!(Strategy::from_id("breaker"), Some(Strategy::Breaker));
     assert_eq!(Strategy::from_id("nope"), None);
 }
+
+#[test]
+fn a_progressive_sweep_gives_the_sweeps_rows_whatever_the_split() {
+    let rates = [0.05, 0.5];
+    let strategies = [Strategy::TokenBucket, Strategy::Breaker];
+    let whole = sweep(&rates, &strategies, 1, 3, |p, s| {
+        RetryConfig::spread(10, p, s)
+    })
+    .unwrap();
+    let mut progressive = ProgressiveSweep::new(&rates, &strategies, 10, 1, 3);
+    assert_eq!(progressive.rates_done(), 0);
+    assert!(progressive.step().unwrap());
+    assert_eq!(
+        progressive.rates_done(),
+        0,
+        "one strategy of the first rate only"
+    );
+    while progressive.step().unwrap() {}
+    assert!(progressive.complete());
+    assert_eq!(progressive.rates_done(), 2);
+    assert_eq!(progressive.rows(), whole.as_slice());
+}

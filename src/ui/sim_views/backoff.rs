@@ -349,31 +349,66 @@ impl BackoffView {
             self.compare_key = Some(key);
         }
         const BIN_MS: f64 = 10.0;
+        const SHOWN_S: f64 = 2.5;
         let dark = ui.visuals().dark_mode;
-        algorithm_legend(ui, Algorithm::ALL);
-        sim_plot::base_plot("backoff-timeline", PLOT_HEIGHT, "per 10 ms")
-            .x_axis_label("time (s)")
-            .y_grid_spacer(sim_plot::round_steps(true))
-            .include_x(0.0)
-            .include_x(2.5)
-            .include_y(0.0)
-            .show(ui, |plot| {
-                plot.set_auto_bounds([false, true]);
-                plot.set_plot_bounds_x(0.0..=2.5);
-                for (algorithm, sim) in &self.compare {
-                    let counts = binned(sim.writes().iter().map(|w| w.at_ms), BIN_MS);
-                    let points: Vec<[f64; 2]> = counts
-                        .iter()
-                        .enumerate()
-                        .map(|(i, &c)| [(i as f64 + 0.5) * BIN_MS / 1000.0, c as f64])
-                        .collect();
-                    plot.line(
-                        Line::new(algorithm.label(), points)
-                            .color(algorithm_colour(dark, *algorithm))
-                            .width(1.5),
+        let series: Vec<(Algorithm, Vec<[f64; 2]>)> = self
+            .compare
+            .iter()
+            .map(|(algorithm, sim)| {
+                let counts = binned(sim.writes().iter().map(|w| w.at_ms), BIN_MS);
+                let points = counts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &c)| [(i as f64 + 0.5) * BIN_MS / 1000.0, c as f64])
+                    .take_while(|p| p[0] <= SHOWN_S)
+                    .collect();
+                (*algorithm, points)
+            })
+            .collect();
+        // One small plot per algorithm on the same axes: five spiky lines drawn over
+        // each other hide each other's waves.
+        let y_max = series
+            .iter()
+            .flat_map(|(_, p)| p.iter().map(|p| p[1]))
+            .fold(1.0, f64::max);
+        let gap = theme::SPACE_M;
+        let columns = if ui.available_width() >= 900.0 {
+            3.0
+        } else {
+            2.0
+        };
+        let width = ((ui.available_width() - (columns - 1.0) * gap) / columns).max(200.0);
+        ui.horizontal_wrapped(|ui| {
+            ui.spacing_mut().item_spacing.x = gap;
+            for (algorithm, points) in &series {
+                ui.vertical(|ui| {
+                    ui.set_width(width);
+                    ui.label(
+                        RichText::new(algorithm.label())
+                            .strong()
+                            .color(algorithm_colour(dark, *algorithm)),
                     );
-                }
-            });
+                    sim_plot::base_plot(
+                        &format!("backoff-timeline-{}", algorithm.label()),
+                        110.0,
+                        "per 10 ms",
+                    )
+                    .width(width)
+                    .x_axis_label("time (s)")
+                    .y_grid_spacer(sim_plot::round_steps(true))
+                    .show(ui, |plot| {
+                        plot.set_auto_bounds([false, false]);
+                        plot.set_plot_bounds_x(0.0..=SHOWN_S);
+                        plot.set_plot_bounds_y(0.0..=y_max * 1.05);
+                        plot.line(
+                            Line::new(algorithm.label(), points.clone())
+                                .color(algorithm_colour(dark, *algorithm))
+                                .width(1.5),
+                        );
+                    });
+                });
+            }
+        });
     }
 
     fn sweep_ui(&mut self, ui: &mut egui::Ui) {

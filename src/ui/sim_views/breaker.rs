@@ -20,7 +20,7 @@ use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::breaker_diagram;
 use crate::ui::widgets::setting_rows::{median_row, slider_row};
 use crate::ui::widgets::sim_plot::{Threshold, TimeAxis, TimeChart, Trace, qty};
-use crate::ui::widgets::slot_grid::{slot_grid_ui, swatch_ui};
+use crate::ui::widgets::slot_grid::{mark_swatch_ui, marked_slot_grid_ui, slot_grid_ui, swatch_ui};
 
 const INFO: &SimInfo = &catalog::SIMULATIONS[0];
 
@@ -316,7 +316,9 @@ impl BreakerView {
                 .chain(std::iter::repeat(None))
                 .take(w.capacity())
                 .collect();
-            slot_grid_ui(ui, &outcomes, 25);
+            // The slot that completes the minimum: a rate exists once it is filled.
+            let minimum = (breaker.minimum_calls() as usize).min(w.capacity());
+            marked_slot_grid_ui(ui, &outcomes, 25, minimum.checked_sub(1));
         } else if let Some(w) = breaker.time_window() {
             let buckets: Vec<(u64, Snapshot)> = w.buckets().collect();
             time_window_ui(ui, &buckets);
@@ -327,6 +329,9 @@ impl BreakerView {
             swatch_ui(ui, Semantic::Healthy, "success");
             swatch_ui(ui, Semantic::Failing, "failure");
             swatch_ui(ui, Semantic::Slow, "slow success");
+            if breaker.count_window().is_some() {
+                mark_swatch_ui(ui, "minimum calls for a rate");
+            }
         });
         let minimum = breaker.minimum_calls();
         let calls = match (breaker.count_window(), breaker.time_window()) {
@@ -339,9 +344,16 @@ impl BreakerView {
                 "Failure rate {f:.1} % (trips at ≥ {:.0} %) · slow-call rate {s:.1} % (≥ {:.0} %)",
                 config.failure_rate_threshold, config.slow_call_rate_threshold
             ),
-            None if matches!(state, State::Closed | State::HalfOpen) => format!(
-                "No rate yet: {calls} of the {minimum} calls needed (the breaker cannot trip)"
-            ),
+            None if matches!(state, State::Closed | State::HalfOpen) => {
+                let window = breaker
+                    .count_window()
+                    .map(|w| format!(" of the last {}", w.capacity()))
+                    .unwrap_or_default();
+                format!(
+                    "No rate yet: {calls} call(s) in the window{window}, and a rate needs at \
+                     least {minimum} (the breaker cannot trip)"
+                )
+            }
             None => String::new(),
         };
         if !text.is_empty() {

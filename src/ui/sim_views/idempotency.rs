@@ -328,25 +328,32 @@ impl IdempotencyView {
             .max_height(220.0)
             .auto_shrink([false, true])
             .stick_to_bottom(true)
-            .show_rows(ui, small_row_h(ui), log.len(), |ui, range| {
-                for entry in &log[range] {
-                    let colour = if entry.wrong {
-                        Semantic::Failing.in_ui(ui)
-                    } else {
-                        ui.visuals().text_color()
-                    };
-                    ui.label(
-                        egui::RichText::new(format!(
-                            "{:>6.2} s  #{:<4} {}",
-                            entry.at.as_secs(),
-                            entry.order,
-                            entry.text
-                        ))
-                        .small()
-                        .color(colour),
-                    );
-                }
-            });
+            // Body-size monospace: the times and order numbers line up, and a row is as
+            // tall as the scroll area's row height, so no line is cut at the top.
+            .show_rows(
+                ui,
+                row_h(ui, &egui::TextStyle::Monospace),
+                log.len(),
+                |ui, range| {
+                    for entry in &log[range] {
+                        let colour = if entry.wrong {
+                            Semantic::Failing.in_ui(ui)
+                        } else {
+                            ui.visuals().text_color()
+                        };
+                        ui.label(
+                            egui::RichText::new(format!(
+                                "{:>6.2} s  #{:<4} {}",
+                                entry.at.as_secs(),
+                                entry.order,
+                                entry.text
+                            ))
+                            .monospace()
+                            .color(colour),
+                        );
+                    }
+                },
+            );
     }
 
     fn sweep_ui(&mut self, ui: &mut egui::Ui) {
@@ -454,9 +461,9 @@ fn percent(ui: &mut egui::Ui, label: &str, p: &mut f64, max: f64) {
     *p = pct / 100.0;
 }
 
-/// Height of one line of small text in a list, spacing included.
-fn small_row_h(ui: &egui::Ui) -> f32 {
-    ui.text_style_height(&egui::TextStyle::Small) + ui.spacing().item_spacing.y
+/// Height of one line of `style` text in a list, spacing included.
+fn row_h(ui: &egui::Ui, style: &egui::TextStyle) -> f32 {
+    ui.text_style_height(style) + ui.spacing().item_spacing.y
 }
 
 #[cfg(test)]

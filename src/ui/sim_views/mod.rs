@@ -5,6 +5,8 @@ pub mod breaker;
 pub mod bulkhead;
 pub mod cascade;
 pub mod checkout;
+pub mod collapse;
 pub mod idempotency;
 pub mod race;
+pub mod retries;
 pub mod retry_storm;

@@ -172,11 +172,7 @@ impl SimBody for RaceView {
         ui.add_space(theme::SPACE_XS);
         self.moves_ui(ui);
         ui.add_space(theme::SPACE_S);
-        // Wider than the page once the run outgrows it: scroll sideways, newest in view.
-        egui::ScrollArea::horizontal()
-            .id_salt("race-timeline")
-            .stick_to_right(true)
-            .show(ui, |ui| self.timeline_ui(ui));
+        self.timeline_ui(ui);
         self.outcome_ui(ui);
         ui.add_space(theme::SPACE_M);
         self.refresh_table();
@@ -349,9 +345,12 @@ impl RaceView {
                     text,
                 );
             }
+            // Wider than the page once the run outgrows it: the steps scroll sideways
+            // under a visible bar, newest in view, while the lane names stay put.
             egui::ScrollArea::horizontal()
                 .id_salt("race-timeline")
                 .stick_to_right(true)
+                .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
                 .show(ui, |ui| {
                     let size = vec2(columns as f32 * COL_W, height);
                     let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
@@ -510,15 +509,23 @@ impl RaceView {
                             }
                             (None, _) => {
                                 if let Some(result) = self.race.result(actor) {
-                                    let meaning = if result == BuyerResult::Bought {
-                                        Semantic::Healthy
-                                    } else {
-                                        Semantic::Rejected
+                                    // A purchase of a ticket that was sold twice is part
+                                    // of the failure, not a success: red like the row.
+                                    let oversold = self.race.outcome().is_some_and(|o| o.wrong());
+                                    let (meaning, label) = match result {
+                                        BuyerResult::Bought if oversold => (
+                                            Semantic::Failing,
+                                            format!("{} (oversold)", result.label()),
+                                        ),
+                                        BuyerResult::Bought => {
+                                            (Semantic::Healthy, result.label().to_owned())
+                                        }
+                                        _ => (Semantic::Rejected, result.label().to_owned()),
                                     };
                                     painter.text(
                                         cell.left_center() + vec2(6.0, 0.0),
                                         Align2::LEFT_CENTER,
-                                        result.label(),
+                                        label,
                                         label_font.clone(),
                                         meaning.color(dark),
                                     );

@@ -205,16 +205,14 @@ impl RetryStormView {
                 )
             ));
         });
-        let width = ((ui.available_width() - theme::SPACE_L) / 2.0).max(220.0);
-        ui.horizontal_wrapped(|ui| {
-            for (title, sim) in [("Plain retries", plain), ("With a retry budget", budgeted)] {
-                ui.vertical(|ui| {
-                    ui.set_width(width);
-                    egui::Frame::group(ui.style()).show(ui, |ui| {
-                        ui.set_width(width - theme::SPACE_L);
-                        ui.label(RichText::new(title).strong());
-                        totals_ui(ui, sim);
-                    });
+        // Two columns that always fit the page: cards sized by hand overran its edge.
+        ui.columns(2, |cols| {
+            let runs = [("Plain retries", plain), ("With a retry budget", budgeted)];
+            for (ui, (title, sim)) in cols.iter_mut().zip(runs) {
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    ui.label(RichText::new(title).strong());
+                    totals_ui(ui, sim);
                 });
             }
         });
@@ -344,9 +342,10 @@ fn totals_ui(ui: &mut egui::Ui, sim: &StormSim) {
             ui.label("user requests");
             ui.label(format!("{}", t.requests));
             ui.end_row();
-            ui.label("tries sent");
+            ui.label("tries sent")
+                .on_hover_text("All tries, first ones and retries; in brackets, per request");
             ui.label(format!(
-                "{} ({:.1} per request)",
+                "{} ({:.1}×)",
                 t.tries,
                 t.tries as f64 / t.requests.max(1) as f64
             ));
@@ -376,18 +375,25 @@ fn totals_ui(ui: &mut egui::Ui, sim: &StormSim) {
                 sim.config().workers
             ));
             ui.end_row();
-            if sim.config().budget.is_some() {
-                ui.label("refused by budget");
+            ui.label("offered load now");
+            ui.label(format!("{:.0} tries/s", last(&sim.series().offered)));
+            ui.end_row();
+            // The same rows on both sides, so the two cards are the same height.
+            let budgeted = sim.config().budget.is_some();
+            ui.label("refused by budget");
+            if budgeted {
                 ui.label(format!("{} retries", t.budget_denied));
-                ui.end_row();
-                ui.label("tokens now");
-                ui.label(format!("{:.1}", sim.tokens()));
-                ui.end_row();
             } else {
-                ui.label("offered load now");
-                ui.label(format!("{:.0} tries/s", last(&sim.series().offered)));
-                ui.end_row();
+                ui.weak("no budget");
             }
+            ui.end_row();
+            ui.label("tokens now");
+            if budgeted {
+                ui.label(format!("{:.1}", sim.tokens()));
+            } else {
+                ui.weak("none");
+            }
+            ui.end_row();
         });
 }
 

@@ -15,6 +15,12 @@
 
 use egui_plot::{HLine, Line, LineStyle, Plot, PlotPoint, PlotPoints, Span, Text, VLine};
 
+mod ribbon;
+mod sweep;
+
+pub use ribbon::{Stretch, state_ribbon, stretches};
+pub use sweep::{SweepAxis, SweepChart, XMarker};
+
 use crate::ui::theme::{self, Semantic};
 
 /// The no-break space that joins a number and its unit, so a wrap never splits them.
@@ -120,6 +126,7 @@ pub struct Threshold {
 }
 
 /// A shaded stretch of the time axis (an outage), labelled at its top.
+#[derive(Debug, Clone)]
 pub struct Band {
     pub from: f64,
     pub to: f64,
@@ -200,16 +207,7 @@ impl<'a> TimeChart<'a> {
     pub fn show(self, ui: &mut egui::Ui, axis: &TimeAxis) {
         let dark = ui.visuals().dark_mode;
         ui.label(egui::RichText::new(self.title).strong());
-        let mut entries: Vec<LegendEntry> = self
-            .traces
-            .iter()
-            .map(|t| LegendEntry::line(t.name, t.colour, t.dash))
-            .collect();
-        entries.extend(
-            self.thresholds
-                .iter()
-                .map(|t| LegendEntry::line(&t.name, t.colour, Dash::Dashed)),
-        );
+        let mut entries = legend_entries(&self.traces, &self.thresholds);
         entries.extend(
             self.bands
                 .iter()
@@ -259,21 +257,7 @@ impl<'a> TimeChart<'a> {
                 );
             }
             for t in &self.thresholds {
-                let colour = t.colour.color(dark);
-                plot.hline(
-                    HLine::new(t.name.clone(), y_of(t.value))
-                        .color(colour)
-                        .style(LineStyle::dashed_loose())
-                        .width(1.2),
-                );
-                plot.text(
-                    Text::new(
-                        t.name.clone(),
-                        PlotPoint::new(x_end, y_of(t.value)),
-                        egui::RichText::new(&t.label).small().color(colour),
-                    )
-                    .anchor(egui::Align2::RIGHT_BOTTOM),
-                );
+                threshold_line(plot, t, x_end, y_of(t.value), dark);
             }
             for t in &self.traces {
                 for (i, mut run) in finite_runs(t.points).enumerate() {
@@ -296,6 +280,42 @@ impl<'a> TimeChart<'a> {
             );
         });
     }
+}
+
+/// The legend of a plot's traces and thresholds (a threshold's swatch is dashed).
+fn legend_entries<'a>(
+    traces: &'a [Trace<'a>],
+    thresholds: &'a [Threshold],
+) -> Vec<LegendEntry<'a>> {
+    traces
+        .iter()
+        .map(|t| LegendEntry::line(t.name, t.colour, t.dash))
+        .chain(
+            thresholds
+                .iter()
+                .map(|t| LegendEntry::line(&t.name, t.colour, Dash::Dashed)),
+        )
+        .collect()
+}
+
+/// A threshold at plot height `y`: dashed in its colour, its label at the right end
+/// (`x_end`) just above the line.
+fn threshold_line(plot: &mut egui_plot::PlotUi<'_>, t: &Threshold, x_end: f64, y: f64, dark: bool) {
+    let colour = t.colour.color(dark);
+    plot.hline(
+        HLine::new(t.name.clone(), y)
+            .color(colour)
+            .style(LineStyle::dashed_loose())
+            .width(1.2),
+    );
+    plot.text(
+        Text::new(
+            t.name.clone(),
+            PlotPoint::new(x_end, y),
+            egui::RichText::new(&t.label).small().color(colour),
+        )
+        .anchor(egui::Align2::RIGHT_BOTTOM),
+    );
 }
 
 /// A plot with the shared look and no interaction: fixed height, the common y-axis width

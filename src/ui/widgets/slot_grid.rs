@@ -10,6 +10,17 @@ const GAP: f32 = 3.0;
 /// Draws `slots` (one entry per slot: `Some(meaning)` when occupied) wrapped at the
 /// available width, at most `max_columns` per row.
 pub fn slot_grid_ui(ui: &mut egui::Ui, slots: &[Option<Semantic>], max_columns: usize) {
+    marked_slot_grid_ui(ui, slots, max_columns, None);
+}
+
+/// [`slot_grid_ui`] with slot `mark` outlined in the accent colour: the slot where
+/// something starts to count (a breaker's minimum number of calls).
+pub fn marked_slot_grid_ui(
+    ui: &mut egui::Ui,
+    slots: &[Option<Semantic>],
+    max_columns: usize,
+    mark: Option<usize>,
+) {
     let dark = ui.visuals().dark_mode;
     let fit = ((ui.available_width() + GAP) / (SLOT + GAP))
         .floor()
@@ -40,7 +51,28 @@ pub fn slot_grid_ui(ui: &mut egui::Ui, slots: &[Option<Semantic>], max_columns: 
                 );
             }
         }
+        if mark == Some(i) {
+            painter.rect_stroke(
+                r.expand(1.0),
+                4.0,
+                egui::Stroke::new(2.0, Semantic::Accent.color(dark)),
+                egui::StrokeKind::Outside,
+            );
+        }
     }
+}
+
+/// A legend swatch for the marked slot of [`marked_slot_grid_ui`].
+pub fn mark_swatch_ui(ui: &mut egui::Ui, label: &str) {
+    let dark = ui.visuals().dark_mode;
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+    ui.painter().rect_stroke(
+        rect,
+        2.0,
+        egui::Stroke::new(2.0, Semantic::Accent.color(dark)),
+        egui::StrokeKind::Inside,
+    );
+    ui.label(egui::RichText::new(label).small());
 }
 
 /// A queue of waiting requests, first in line on the left, at most `shown` dots and a
