@@ -104,8 +104,6 @@ fn app(theme: ThemeChoice, screen: &str, size: egui::Vec2) -> Option<(App, DataD
     Some((h, dir))
 }
 
-const THEMES: [ThemeChoice; 2] = [ThemeChoice::Dark, ThemeChoice::Light];
-
 /// One picture: how to get there from the screen before, and whether the 1024×640
 /// window is pictured too (the densest screens).
 struct Shot {
