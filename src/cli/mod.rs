@@ -41,6 +41,10 @@ pub struct Cli {
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Open the window, print the time to the first painted frame and the resident
+    /// memory, and close (see the README).
+    #[arg(long)]
+    pub startup_report: bool,
 }
 
 #[derive(Debug, Args)]

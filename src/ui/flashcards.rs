@@ -151,7 +151,7 @@ impl FlashcardsScreen {
 
     fn review_ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared) {
         // Whole seconds: the log reads cleanly and nothing needs finer times.
-        let now = Utc::now().trunc_subsecs(0);
+        let now = crate::ui::clock::now().trunc_subsecs(0);
         // A section the learner picked (a lesson's "review its cards" link) is theirs to
         // learn now, read or not; the whole deck follows the read-sections rule.
         let queue = if self.tag.is_some() {
@@ -450,7 +450,7 @@ impl FlashcardsScreen {
         self.showing = Some(Showing {
             intervals: progress
                 .scheduler()
-                .preview(&id, &progress.schedule(&id), Utc::now())
+                .preview(&id, &progress.schedule(&id), crate::ui::clock::now())
                 .ok(),
             id,
             revealed: false,

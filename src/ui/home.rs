@@ -1,7 +1,9 @@
 //! Home: the first screen. How the workbook works (until dismissed), the one best next
 //! step (the Continue rule of `progress::next`), today's figures and the mastery map.
 
-use chrono::{Local, Utc};
+use chrono::Local;
+
+use crate::ui::clock;
 use egui::RichText;
 
 use super::theme::{self, Semantic};
@@ -227,7 +229,7 @@ fn today_ui(ui: &mut egui::Ui, shared: &mut Shared, overview: &Overview) {
             Nav::Screen(Screen::Progress),
         ),
     ];
-    let today = Utc::now().with_timezone(&Local).format("%A %-d %B");
+    let today = clock::now().with_timezone(&Local).format("%A %-d %B");
     ui.label(RichText::new(format!("Today, {today}")).strong().size(18.0));
     let clicked = card_grid(ui, "today", tiles.len(), 150.0, 5, 84.0, |ui, i| {
         let (value, label, note, _) = &tiles[i];

@@ -2,6 +2,7 @@
 //! core. Shared drawing lives in `widgets`, the design system in `theme`.
 
 pub mod about;
+pub mod clock;
 pub mod drills;
 pub mod exercises;
 pub mod figures;

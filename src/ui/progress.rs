@@ -2,7 +2,7 @@
 //! row per section (read, cards, recall, exercises, simulations, post-mortem, level), each
 //! figure a link to the place that moves it, and a calendar of study of every kind.
 
-use chrono::Utc;
+use crate::ui::clock;
 use egui::RichText;
 
 use super::theme;
@@ -49,7 +49,7 @@ impl ProgressScreen {
                     .color(ui.visuals().weak_text_color()),
                 );
                 let hour = shared.store.progress.cards.settings.day_start_hour;
-                let today = time::learning_day(Utc::now(), hour);
+                let today = time::learning_day(clock::now(), hour);
                 let days = &overview.days;
                 calendar::calendar_ui(ui, today, CALENDAR_WEEKS, "piece of study", &|d| {
                     days.get(&d).map_or(0, |s| s.total())

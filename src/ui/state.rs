@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
+use crate::ui::clock;
 
 use crate::content::drill::Drills;
 use crate::content::{ContentSource, Library};
@@ -154,7 +154,7 @@ impl Shared {
     pub fn record(&mut self, kind: ActivityKind) {
         let progress = &mut self.store.progress;
         let hour = progress.cards.settings.day_start_hour;
-        progress.activity.record(kind, Utc::now(), hour);
+        progress.activity.record(kind, clock::now(), hour);
     }
 
     /// The reviewable cards: pack cards with the learner's edits (a drill's once it is
@@ -175,7 +175,7 @@ impl Shared {
             cards: &cards,
             drills: &self.drills,
             progress: &self.store.progress,
-            now: Utc::now(),
+            now: clock::now(),
         })
     }
 

@@ -30,21 +30,28 @@ pub fn harness_timed(
     size: egui::Vec2,
     step_dt: f32,
 ) -> Harness<'static, Option<WorkbookApp>> {
+    build(
+        Harness::builder().with_size(size).with_step_dt(step_dt),
+        data_dir,
+    )
+}
+
+/// The app built by `builder` (a size, a renderer, a theme) on the store in `data_dir`.
+pub fn build(
+    builder: egui_kittest::HarnessBuilder<Option<WorkbookApp>>,
+    data_dir: &std::path::Path,
+) -> Harness<'static, Option<WorkbookApp>> {
     let dir = data_dir.to_owned();
-    let mut harness = Harness::builder()
-        .with_size(size)
-        .with_step_dt(step_dt)
-        .build_ui_state(
-            move |ui, app: &mut Option<WorkbookApp>| {
-                let app = app.get_or_insert_with(|| {
-                    let (store, q) = Store::open(&dir).expect("store opens");
-                    WorkbookApp::new(ui.ctx(), ContentSource::Embedded, store, q)
-                        .expect("app starts")
-                });
-                app.show(ui);
-            },
-            None,
-        );
+    let mut harness = builder.build_ui_state(
+        move |ui, app: &mut Option<WorkbookApp>| {
+            let app = app.get_or_insert_with(|| {
+                let (store, q) = Store::open(&dir).expect("store opens");
+                WorkbookApp::new(ui.ctx(), ContentSource::Embedded, store, q).expect("app starts")
+            });
+            app.show(ui);
+        },
+        None,
+    );
     harness.run_ok();
     harness
 }

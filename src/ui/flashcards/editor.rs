@@ -1,7 +1,7 @@
 //! The card list and editor: find any card, suspend or unsuspend it, rewrite its text, and
 //! add or delete the learner's own cards (kept with their progress).
 
-use chrono::Utc;
+use crate::ui::clock;
 use egui::RichText;
 
 use super::interval_label;
@@ -297,7 +297,7 @@ fn save(ed: &mut Editor, progress: &mut SrsProgress) -> bool {
     let id = ed
         .editing
         .clone()
-        .unwrap_or_else(|| format!("my-{}", Utc::now().timestamp_millis()));
+        .unwrap_or_else(|| format!("my-{}", clock::now().timestamp_millis()));
     let card = CardSource {
         id: id.clone(),
         kind: ed.kind.clone(),
@@ -353,7 +353,7 @@ fn list_ui(
     sort: &mut Sort,
 ) -> bool {
     let needle = filter.to_lowercase();
-    let now = Utc::now();
+    let now = clock::now();
     let mut changed = false;
     let mut shown: Vec<&Card> = cards
         .iter()

@@ -18,7 +18,7 @@ const CHART_DAYS: i64 = 30;
 const HEATMAP_WEEKS: i64 = 26;
 
 pub fn ui(ui: &mut egui::Ui, shared: &mut Shared, cards: &[Card]) {
-    let now = Utc::now();
+    let now = crate::ui::clock::now();
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
