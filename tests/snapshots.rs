@@ -285,6 +285,18 @@ const SHOTS: &[Shot] = &[
         go: |h| simulation(h, "Cascading timeouts", 30),
     },
     Shot {
+        name: "sim-retries",
+        small: false,
+        noise: 0,
+        go: |h| simulation(h, "Retry strategies", 1),
+    },
+    Shot {
+        name: "sim-collapse",
+        small: true,
+        noise: 0,
+        go: |h| simulation(h, "Congestive collapse", 30),
+    },
+    Shot {
         name: "exercise-failing",
         small: true,
         noise: 600,
