@@ -9,12 +9,21 @@
 //!
 //! Each workload draws its arrivals and service times from its own random stream, at
 //! arrival, so the shared and partitioned runs of one seed see exactly the same requests.
+//!
+//! With `record_requests` each workload keeps every request's fate (the incident drills
+//! measure their SLO over the critical workload's).
 
 use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
 use crate::sim::engine::{EventQueue, Latency, Series, SimRng, SimTime, percentile};
+use crate::sim::requests::{Fate, Request, RequestLog};
+
+/// What a request turned away at once, with no permit and no wait allowed, is labelled.
+pub const REJECTED: &str = "rejected: no free permit";
+/// What a request that waited its whole `max_wait_ms` for a permit is labelled.
+pub const WAITED_OUT: &str = "rejected after waiting for a permit";
 
 /// resilience4j's `BulkheadConfig` limits.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -102,6 +111,8 @@ pub struct BulkheadConfig {
     pub bursts: Vec<Burst>,
     pub faults: Vec<ScheduledBulkheadFault>,
     pub sample_ms: f64,
+    /// Keep every request's fate in [`WorkloadStats::requests`] (the drills' SLO).
+    pub record_requests: bool,
 }
 
 impl Default for BulkheadConfig {
@@ -133,6 +144,7 @@ impl Default for BulkheadConfig {
             bursts: Vec::new(),
             faults: Vec::new(),
             sample_ms: 1_000.0,
+            record_requests: false,
         }
     }
 }
@@ -201,6 +213,9 @@ pub struct WorkloadStats {
     pub rejections: Series,
     /// Mean queue wait over the interval, ms.
     pub queue_wait: Series,
+    /// Permits this workload holds, sampled (in the shared pool: its share of it).
+    pub held: Series,
+    requests: RequestLog,
     interval_latencies: Vec<f32>,
     interval_rejected: u32,
     interval_wait_ms: f64,
@@ -211,7 +226,7 @@ pub struct WorkloadStats {
 pub const RECENT: usize = 10_000;
 
 impl WorkloadStats {
-    fn new() -> Self {
+    fn new(record_requests: bool) -> Self {
         Self {
             arrived: 0,
             completed: 0,
@@ -222,6 +237,8 @@ impl WorkloadStats {
             latency_p99: Series::new(2_000),
             rejections: Series::new(2_000),
             queue_wait: Series::new(2_000),
+            held: Series::new(2_000),
+            requests: RequestLog::new(record_requests),
             interval_latencies: Vec::new(),
             interval_rejected: 0,
             interval_wait_ms: 0.0,
@@ -233,6 +250,12 @@ impl WorkloadStats {
     pub fn latency_quantile(&self, q: f64) -> f32 {
         let mut v: Vec<f32> = self.recent.iter().copied().collect();
         percentile(&mut v, q)
+    }
+
+    /// Every request's fate when `record_requests` is set, in the order they were
+    /// admitted or turned away.
+    pub fn requests(&self) -> &[Request] {
+        self.requests.requests()
     }
 
     /// Mean queue wait of completed requests, ms.
@@ -308,7 +331,9 @@ impl BulkheadSim {
             queue,
             rngs,
             pools,
-            stats: (0..n).map(|_| WorkloadStats::new()).collect(),
+            stats: (0..n)
+                .map(|_| WorkloadStats::new(config.record_requests))
+                .collect(),
             occupancy,
             reports_slow: false,
             next_id: 0,
@@ -397,8 +422,8 @@ impl BulkheadSim {
             Event::WaitExpired { pool, id } => {
                 let p = &mut self.pools[pool];
                 if let Some(pos) = p.waiting.iter().position(|w| w.0 == id) {
-                    if let Some((_, w, _, _)) = p.waiting.remove(pos) {
-                        self.reject(w);
+                    if let Some((_, w, arrived, _)) = p.waiting.remove(pos) {
+                        self.reject(w, arrived, now, WAITED_OUT);
                     }
                 }
             }
@@ -434,7 +459,7 @@ impl BulkheadSim {
                 Event::WaitExpired { pool, id },
             );
         } else {
-            self.reject(w);
+            self.reject(w, now, now, REJECTED);
         }
     }
 
@@ -454,6 +479,8 @@ impl BulkheadSim {
         s.interval_latencies.push(latency);
         s.interval_wait_ms += wait_ms;
         s.interval_done += 1;
+        s.requests
+            .push(arrived.as_ms(), f64::from(latency), Fate::Ok);
         self.queue.schedule(
             SimTime(now.0 + service.0),
             Event::Done { pool, workload: w },
@@ -467,15 +494,21 @@ impl BulkheadSim {
         }
     }
 
-    fn reject(&mut self, w: usize) {
-        self.stats[w].rejected += 1;
-        self.stats[w].interval_rejected += 1;
+    /// Turns away a request of workload `w` that arrived at `arrived`, now.
+    fn reject(&mut self, w: usize, arrived: SimTime, now: SimTime, why: &'static str) {
+        let s = &mut self.stats[w];
+        s.rejected += 1;
+        s.interval_rejected += 1;
+        let waited = now.as_ms() - arrived.as_ms();
+        s.requests.push(arrived.as_ms(), waited, Fate::Refused(why));
     }
 
     fn sample(&mut self, now: SimTime) {
         let t = now.as_secs();
         let per_sec = 1000.0 / self.config.sample_ms.max(1.0);
-        for s in &mut self.stats {
+        for (w, s) in self.stats.iter_mut().enumerate() {
+            let held: u32 = self.pools.iter().map(|p| p.in_use_by[w]).sum();
+            s.held.push(t, f64::from(held));
             if !s.interval_latencies.is_empty() {
                 s.latency_p50
                     .push(t, f64::from(percentile(&mut s.interval_latencies, 0.5)));
@@ -559,6 +592,31 @@ mod tests {
         sim.advance_to(SimTime::from_ms(160.0));
         assert_eq!(sim.stats()[0].rejected, 1);
         assert!((sim.stats()[0].mean_wait_ms() - 50.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn each_request_is_recorded_once_with_its_fate_when_asked() {
+        // Limit 2, wait 150 ms, 5 calls of 100 ms: two at once, two after waiting 100 ms,
+        // one turned away after its 150 ms wait.
+        let mut config = burst_config(2, 150.0, 5);
+        assert!(
+            BulkheadSim::new(config.clone(), 1).stats()[0]
+                .requests()
+                .is_empty()
+        );
+        config.record_requests = true;
+        let mut sim = BulkheadSim::new(config, 1);
+        sim.advance_to(SimTime::from_ms(500.0));
+        let r = sim.stats()[0].requests();
+        assert_eq!(r.len() as u64, sim.stats()[0].arrived);
+        let ok: Vec<f64> = r
+            .iter()
+            .filter(|r| r.fate == Fate::Ok)
+            .map(|r| r.latency_ms)
+            .collect();
+        assert_eq!(ok, [100.0, 100.0, 200.0, 200.0]);
+        assert_eq!(r[4].fate, Fate::Refused(WAITED_OUT));
+        assert_eq!(r[4].latency_ms, 150.0);
     }
 
     #[test]

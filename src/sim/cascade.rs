@@ -23,13 +23,23 @@
 //! Observability: every page leaves a trace (a span per layer), every notable event a
 //! log record with context fields, and the run keeps counters, latency histograms and
 //! per-layer time series, so a learner can find the slow layer as an engineer would.
+//! With `record_requests` it also keeps each page's fate as the browser saw it (the
+//! incident drills measure their SLO over it).
 
 use std::collections::VecDeque;
 
 use super::engine::{EventQueue, Latency, Series, SimRng, SimTime};
+use super::requests::{Fate, Request, RequestLog};
+
+/// Why a page failed, as the browser's request log labels it.
+pub const USER_GAVE_UP: &str = "the user gave up waiting";
+pub const BALANCER_504: &str = "504: the load balancer timed out";
+pub const APP_503: &str = "503: no app thread or queue place";
+pub const APP_TIMEOUT: &str = "500: the app's request timeout fired";
+pub const NO_LIVE_DATA: &str = "every part of the page was a stand-in";
 
 /// A part of the dashboard page; each is one database query.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum Part {
     Orders,
     Revenue,
@@ -264,6 +274,8 @@ pub struct CascadeConfig {
     pub slow_query: Option<SlowQuery>,
     pub surge: Option<Surge>,
     pub bucket_s: f64,
+    /// Keep every page's fate in [`CascadeSim::requests`] (the drills' SLO).
+    pub record_requests: bool,
 }
 
 /// The four teaching presets.
@@ -320,6 +332,7 @@ impl Preset {
                 factor: 4.0,
             }),
             bucket_s: 0.5,
+            record_requests: false,
         };
         match self {
             Self::NoTimeouts => base,
@@ -541,6 +554,7 @@ pub struct CascadeSim {
     tier_bucket: [TierBucket; 4],
     bucket_end: SimTime,
     series: CascadeSeries,
+    requests: RequestLog,
 }
 
 impl CascadeSim {
@@ -578,6 +592,7 @@ impl CascadeSim {
                 analytics_busy: s(),
                 tiers: [tier(), tier(), tier(), tier()],
             },
+            requests: RequestLog::new(config.record_requests),
             config,
         })
     }
@@ -606,6 +621,13 @@ impl CascadeSim {
 
     pub fn log(&self) -> &VecDeque<LogRecord> {
         &self.log
+    }
+
+    /// Every finished page's fate in the browser, in the order they finished, when
+    /// `record_requests` is set: a full page is `Ok`, a degraded one a `Fallback`, and
+    /// one with every part replaced by its stand-in has failed ([`NO_LIVE_DATA`]).
+    pub fn requests(&self) -> &[Request] {
+        self.requests.requests()
     }
 
     pub fn app_busy(&self) -> u32 {
@@ -823,6 +845,7 @@ impl CascadeSim {
             Event::Arrival => self.arrival(at),
             Event::BrowserTimeout(page) => {
                 if let Some(d) = self.close_span(page, BROWSER, Outcome::TimedOut) {
+                    self.record_page(page, d, Fate::Failed(USER_GAVE_UP));
                     self.counters.pages_failed += 1;
                     self.warn(page, Layer::Browser, d, "user gave up waiting");
                     self.caller_leaves(page, BALANCER);
@@ -833,7 +856,7 @@ impl CascadeSim {
                     self.counters.balancer_504 += 1;
                     self.warn(page, Layer::Balancer, d, "504: upstream timed out");
                     self.caller_leaves(page, APP);
-                    self.browser_gets(page, false, false);
+                    self.browser_gets(page, false, false, BALANCER_504);
                     if self.pages[page as usize].app == AppState::Queued
                         && self.config.deadline_propagation
                     {
@@ -854,7 +877,7 @@ impl CascadeSim {
                             self.part_leaves(page, part);
                         }
                     }
-                    self.finish_app(page, false);
+                    self.finish_app(page, false, APP_TIMEOUT);
                 }
             }
             Event::PartTimeout(page, part) => {
@@ -906,7 +929,7 @@ impl CascadeSim {
             self.close_span(page, APP, Outcome::Rejected);
             self.warn(page, Layer::App, 0.0, "503: thread pool and queue full");
             self.pages[page as usize].app = AppState::Done;
-            self.balancer_gets(page, false, false);
+            self.balancer_gets(page, false, false, APP_503);
         }
     }
 
@@ -1129,16 +1152,17 @@ impl CascadeSim {
                 self.counters.app_wasted_ms += wasted;
                 self.warn(page, Layer::App, d, "page built after the balancer gave up");
             }
-            self.finish_app(page, true);
+            self.finish_app(page, true, "");
         }
     }
 
-    /// The app is done with a page (answered or gave up): free the thread, reply.
-    fn finish_app(&mut self, page: u32, ok: bool) {
+    /// The app is done with a page (answered, or gave up for the reason `why`): free the
+    /// thread, reply.
+    fn finish_app(&mut self, page: u32, ok: bool, why: &'static str) {
         let degraded = self.pages[page as usize].fallbacks > 0;
         self.pages[page as usize].app = AppState::Done;
         self.app_busy -= 1;
-        self.balancer_gets(page, ok, degraded);
+        self.balancer_gets(page, ok, degraded, why);
         // The freed thread takes the next queued page.
         while self.app_busy < self.config.app_threads {
             let Some(next) = self.app_waiting.pop_front() else {
@@ -1168,24 +1192,38 @@ impl CascadeSim {
         }
     }
 
-    fn balancer_gets(&mut self, page: u32, ok: bool, degraded: bool) {
+    /// The balancer's reply; `why` says what failed when not `ok`.
+    fn balancer_gets(&mut self, page: u32, ok: bool, degraded: bool, why: &'static str) {
         let outcome = match (ok, degraded) {
             (true, false) => Outcome::Ok,
             (true, true) => Outcome::Degraded,
             (false, _) => Outcome::Failed,
         };
         if self.close_span(page, BALANCER, outcome).is_some() {
-            self.browser_gets(page, ok, degraded);
+            self.browser_gets(page, ok, degraded, why);
         }
     }
 
-    fn browser_gets(&mut self, page: u32, ok: bool, degraded: bool) {
+    fn browser_gets(&mut self, page: u32, ok: bool, degraded: bool, why: &'static str) {
         let outcome = match (ok, degraded) {
             (true, false) => Outcome::Ok,
             (true, true) => Outcome::Degraded,
             (false, _) => Outcome::Failed,
         };
         if let Some(d) = self.close_span(page, BROWSER, outcome) {
+            let fate = match outcome {
+                Outcome::Ok => Fate::Ok,
+                // Every part a stand-in: the page came back, with nothing live on it.
+                Outcome::Degraded
+                    if self.pages[page as usize].fallbacks as usize == Part::ALL.len() =>
+                {
+                    Fate::Failed(NO_LIVE_DATA)
+                }
+                Outcome::Degraded => Fate::Fallback,
+                _ if why == APP_503 => Fate::Refused(why),
+                _ => Fate::Failed(why),
+            };
+            self.record_page(page, d, fate);
             match outcome {
                 Outcome::Ok => self.counters.pages_ok += 1,
                 Outcome::Degraded => self.counters.pages_degraded += 1,
@@ -1198,6 +1236,14 @@ impl CascadeSim {
                 self.push_log(page, Layer::Browser, d, "page shown, slowly", false);
             }
         }
+    }
+
+    /// Logs what the browser got for `page`, after `duration_ms`.
+    fn record_page(&mut self, page: u32, duration_ms: f64, fate: Fate) {
+        let at_ms = self.pages[page as usize].spans[BROWSER]
+            .as_ref()
+            .map_or(0.0, |s| s.start.as_ms());
+        self.requests.push(at_ms, duration_ms, fate);
     }
 
     /// Every page's trace so far, for tests and analysis.
@@ -1345,6 +1391,32 @@ mod tests {
         assert!(record.duration_ms > 5_000.0);
         let db_total: u64 = sim.histograms()[3].iter().sum();
         assert!(db_total > 500);
+    }
+
+    #[test]
+    fn each_finished_page_is_recorded_once_as_the_browser_saw_it() {
+        assert!(run(Preset::InvertedBudgets, 30.0).requests().is_empty());
+        let mut config = Preset::InvertedBudgets.config();
+        config.record_requests = true;
+        let mut sim = CascadeSim::new(config, 5).unwrap();
+        sim.step_until(SimTime::from_secs(30.0));
+        let c = *sim.counters();
+        let count = |f: fn(&Fate) -> bool| sim.requests().iter().filter(|r| f(&r.fate)).count();
+        assert_eq!(count(|f| *f == Fate::Ok) as u64, c.pages_ok);
+        assert_eq!(
+            count(|f| matches!(f, Fate::Fallback | Fate::Failed(NO_LIVE_DATA))) as u64,
+            c.pages_degraded
+        );
+        assert_eq!(
+            count(|f| matches!(f, Fate::Failed(l) if *l != NO_LIVE_DATA)
+                || matches!(f, Fate::Refused(_))) as u64,
+            c.pages_failed
+        );
+        assert!(
+            sim.requests()
+                .iter()
+                .any(|r| r.fate == Fate::Failed(BALANCER_504) && r.latency_ms == 6_000.0)
+        );
     }
 
     #[test]

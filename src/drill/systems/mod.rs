@@ -11,6 +11,8 @@ use crate::sim::engine::Series;
 use crate::sim::headless::Points;
 
 pub mod breaker;
+pub mod bulkhead;
+pub mod cascade;
 pub mod idempotency;
 pub mod race;
 pub mod records;
@@ -50,6 +52,10 @@ pub enum SystemSpec {
     Race(race::Spec),
     /// Clients retrying against an API after a blip (the retry-storm model).
     RetryStorm(retry_storm::Spec),
+    /// A checkout API sharing its pool with reports and jobs (the bulkhead model).
+    Bulkhead(bulkhead::Spec),
+    /// A dashboard page through balancer, app and database (the cascading-timeouts model).
+    Cascade(cascade::Spec),
 }
 
 impl SystemSpec {
@@ -59,6 +65,8 @@ impl SystemSpec {
             Self::Idempotency(s) => s,
             Self::Race(s) => s,
             Self::RetryStorm(s) => s,
+            Self::Bulkhead(s) => s,
+            Self::Cascade(s) => s,
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::content::drill::{Check, load_drills};
 use crate::content::{self, ContentSource};
-use crate::drill::{self, Applied, CHECKED_SEEDS, Choices, Drill};
+use crate::drill::{self, Applied, CHECKED_SEEDS, Choices, Drill, Metric, Outcome};
 
 /// Drill `id` from the embedded content, checked for form only; a problem in its files
 /// fails the test.
@@ -25,6 +25,27 @@ pub fn load(id: &str) -> Drill {
         .get(id)
         .cloned()
         .unwrap_or_else(|| panic!("drill {id} loads"))
+}
+
+/// `choices` played on every checked seed.
+pub fn play_seeds(d: &Drill, choices: &Choices) -> Vec<Outcome> {
+    CHECKED_SEEDS
+        .iter()
+        .map(|&seed| drill::play(d, choices, seed).expect("the choices fit the drill"))
+        .collect()
+}
+
+/// The good share of each outcome, in percent.
+pub fn good(outcomes: &[Outcome]) -> Vec<f64> {
+    outcomes
+        .iter()
+        .map(|o| o.verdict.figures.good_pct)
+        .collect()
+}
+
+/// A dashboard metric's highest value.
+pub fn peak(m: &Metric) -> f64 {
+    m.points.iter().filter_map(|p| p.1).fold(f64::MIN, f64::max)
 }
 
 /// One mitigation with its parameters (the others at their defaults).
