@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::choices::Choices;
-use super::play::{Outcome, params_text, play};
+use super::play::{Outcome, describe, play};
 use super::spec::Drill;
 
 /// Where the learner is in the flow.
@@ -199,16 +199,7 @@ impl Attempt {
         self.tries += 1;
         self.spent_s += drill.spec.deploy_s;
         self.choices = choices.clone();
-        let what: Vec<String> = outcome
-            .applied
-            .iter()
-            .map(|a| {
-                let label = drill
-                    .offer(&a.id)
-                    .map_or(a.id.as_str(), |o| o.label.as_str());
-                format!("{label} {}", params_text(drill, a))
-            })
-            .collect();
+        let what: Vec<String> = outcome.applied.iter().map(|a| describe(drill, a)).collect();
         let what = if what.is_empty() {
             "nothing".to_owned()
         } else {

@@ -38,14 +38,11 @@ pub fn play(drill: &Drill, choices: &Choices, seed: u64) -> Result<Outcome, Stri
         });
     }
     for a in &applied {
-        let label = drill
-            .offer(&a.id)
-            .map_or(a.id.as_str(), |o| o.label.as_str());
         run.events.push(Event {
             t_s: 0.0,
             kind: EventKind::Mitigation,
             source: "you".into(),
-            text: format!("in place from the start: {label} {}", params_text(drill, a)),
+            text: format!("in place from the start: {}", describe(drill, a)),
         });
     }
     run.sort_events();
@@ -59,8 +56,22 @@ pub fn play(drill: &Drill, choices: &Choices, seed: u64) -> Result<Outcome, Stri
     })
 }
 
+/// The mitigation in the offer's words with its parameters: "A circuit breaker (open at
+/// failure rate 50 %, ...)", or the label alone when it takes none.
+pub fn describe(drill: &Drill, applied: &Resolved) -> String {
+    let label = drill
+        .offer(&applied.id)
+        .map_or(applied.id.as_str(), |o| o.label.as_str());
+    let params = params_text(drill, applied);
+    if params.is_empty() {
+        label.to_owned()
+    } else {
+        format!("{label} {params}")
+    }
+}
+
 /// "(threshold 50 %, wait 5 s)", in the offer's words and units.
-pub fn params_text(drill: &Drill, applied: &Resolved) -> String {
+fn params_text(drill: &Drill, applied: &Resolved) -> String {
     let Some(offer) = drill.offer(&applied.id) else {
         return String::new();
     };
