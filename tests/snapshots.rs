@@ -303,6 +303,12 @@ const SHOTS: &[Shot] = &[
         go: failing_exercise,
     },
     Shot {
+        name: "drills",
+        small: false,
+        noise: 0,
+        go: |h| rail(h, "Drills"),
+    },
+    Shot {
         name: "progress",
         small: false,
         noise: 0,

@@ -21,7 +21,7 @@ pub enum Check {
     WithModel,
 }
 
-/// Every drill that loaded, in file order per pack, and the problems found.
+/// Every drill that loaded, in teaching order (see [`load_drills`]), and the problems found.
 #[derive(Debug, Clone, Default)]
 pub struct Drills {
     pub drills: Vec<Drill>,
@@ -64,6 +64,18 @@ pub fn load_drills(source: &ContentSource, library: &Library, check: Check) -> D
             }
         }
     }
+    // Teaching order: by pack, then by the position of the drill's section in it.
+    let order = |d: &Drill| {
+        let pack = library.packs.iter().position(|p| p.id == d.pack);
+        let section = pack.and_then(|i| {
+            library.packs[i]
+                .sections
+                .iter()
+                .position(|s| s.id == d.spec.section)
+        });
+        (pack, section)
+    };
+    all.drills.sort_by_key(order);
     all
 }
 
