@@ -105,11 +105,12 @@ pub(super) fn mitigate_ui(ui: &mut egui::Ui, step: &mut Step) -> Request {
                             let suffix = if p.unit.is_empty() {
                                 String::new()
                             } else {
-                                format!(" {}", p.unit)
+                                format!("\u{a0}{}", p.unit)
                             };
                             ui.add(
                                 egui::Slider::new(value, p.min..=p.max)
                                     .step_by(p.step)
+                                    .fixed_decimals(decimals(p.step))
                                     .suffix(suffix),
                             )
                             .labelled_by(label.id)
@@ -241,5 +242,23 @@ fn figures_ui(ui: &mut egui::Ui, f: &SloFigures) {
     ));
     for (label, n) in f.bad.iter().take(4) {
         ui.label(format!("• {n} {label}"));
+    }
+}
+
+/// The decimals a value set in steps of `step` needs: 10 permits, 0.2 s, 0.05.
+fn decimals(step: f64) -> usize {
+    trim_number(step)
+        .split_once('.')
+        .map_or(0, |(_, d)| d.len())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn values_show_as_many_decimals_as_their_step() {
+        assert_eq!(super::decimals(1.0), 0);
+        assert_eq!(super::decimals(10.0), 0);
+        assert_eq!(super::decimals(0.1), 1);
+        assert_eq!(super::decimals(0.05), 2);
     }
 }
