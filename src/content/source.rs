@@ -84,47 +84,41 @@ impl ContentSource {
 
     /// Names of the sub-folders of `top` (`"lessons"` or `"exercises"`), sorted.
     pub fn folders(&self, top: &str) -> Vec<String> {
-        let mut names: Vec<String> = match self {
-            Self::Embedded => embedded_root(top)
-                .map(|d| {
-                    d.dirs()
-                        .filter_map(|sub| sub.path().file_name()?.to_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            Self::Disk(root) => std::fs::read_dir(root.join(top))
-                .map(|entries| {
-                    entries
-                        .filter_map(Result::ok)
-                        .filter(|e| e.path().is_dir())
-                        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        };
-        names.sort();
-        names
+        self.entries(top, Entry::Folder)
     }
 
     /// Names of the files directly in `dir` (`"lessons/<pack>/drills"`), sorted; empty when
     /// there is no such folder.
     pub fn files(&self, dir: &str) -> Vec<String> {
+        self.entries(dir, Entry::File)
+    }
+
+    /// The names of the folders or of the files directly in `dir`, sorted.
+    fn entries(&self, dir: &str, kind: Entry) -> Vec<String> {
+        let name = |path: &Path| path.file_name()?.to_str().map(str::to_owned);
         let mut names: Vec<String> = match self {
-            Self::Embedded => dir
-                .split_once('/')
-                .and_then(|(top, rest)| embedded_root(top)?.get_dir(rest))
-                .map(|d| {
-                    d.files()
-                        .filter_map(|f| f.path().file_name()?.to_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            Self::Embedded => {
+                let folder = match dir.split_once('/') {
+                    Some((top, rest)) => embedded_root(top).and_then(|d| d.get_dir(rest)),
+                    None => embedded_root(dir),
+                };
+                folder
+                    .map(|d| match kind {
+                        Entry::Folder => d.dirs().filter_map(|sub| name(sub.path())).collect(),
+                        Entry::File => d.files().filter_map(|f| name(f.path())).collect(),
+                    })
+                    .unwrap_or_default()
+            }
             Self::Disk(root) => std::fs::read_dir(root.join(dir))
                 .map(|entries| {
                     entries
                         .filter_map(Result::ok)
-                        .filter(|e| e.path().is_file())
-                        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+                        .map(|e| e.path())
+                        .filter(|p| match kind {
+                            Entry::Folder => p.is_dir(),
+                            Entry::File => p.is_file(),
+                        })
+                        .filter_map(|p| name(&p))
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -148,6 +142,13 @@ impl ContentSource {
             Self::Disk(root) => root.display().to_string(),
         }
     }
+}
+
+/// What [`ContentSource::entries`] lists.
+#[derive(Clone, Copy)]
+enum Entry {
+    Folder,
+    File,
 }
 
 fn embedded_root(top: &str) -> Option<&'static Dir<'static>> {

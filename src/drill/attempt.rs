@@ -24,14 +24,14 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 7] = [
+    /// The six steps a playthrough goes through (Done is the end, not a step).
+    pub const STEPS: [Stage; 6] = [
         Stage::Paged,
         Stage::Investigate,
         Stage::Diagnose,
         Stage::Mitigate,
         Stage::PostMortem,
         Stage::Cards,
-        Stage::Done,
     ];
 
     pub fn label(self) -> &'static str {

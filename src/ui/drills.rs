@@ -21,16 +21,6 @@ use crate::drill::prefill::clock;
 use crate::drill::{self, Attempt, Choices, Drill, Outcome, Score, Stage};
 use crate::ui::state::{SectionRef, Shared};
 
-/// The six steps the stepper shows (Done is the end, not a step).
-const STEPS: [Stage; 6] = [
-    Stage::Paged,
-    Stage::Investigate,
-    Stage::Diagnose,
-    Stage::Mitigate,
-    Stage::PostMortem,
-    Stage::Cards,
-];
-
 /// Widest the page's content grows, so text and plots stay readable on a wide window.
 const PAGE_WIDTH: f32 = 1040.0;
 
@@ -386,7 +376,7 @@ fn now_s(drill: &Drill, attempt: &Attempt, baseline: &Outcome) -> f64 {
 fn stepper_ui(ui: &mut egui::Ui, stage: Stage) {
     ui.add_space(theme::SPACE_S);
     ui.horizontal_wrapped(|ui| {
-        for (i, step) in STEPS.iter().enumerate() {
+        for (i, step) in Stage::STEPS.iter().enumerate() {
             if i > 0 {
                 ui.label(RichText::new("›").color(ui.visuals().weak_text_color()));
             }
