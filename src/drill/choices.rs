@@ -44,11 +44,6 @@ impl Choices {
         ron::from_str(text)
     }
 
-    pub fn to_ron(&self) -> String {
-        ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
-            .unwrap_or_else(|e| format!("// cannot write the choices: {e}"))
-    }
-
     /// Checks every choice against the drill's offers: a known mitigation, chosen once,
     /// known parameters within their ranges; fills in the defaults.
     pub fn resolve(&self, drill: &Drill) -> Result<Vec<Resolved>, String> {
