@@ -5,7 +5,7 @@
 //! cargo run --example hour_of_use -- /tmp/hour && cargo run --release -- --data-dir /tmp/hour
 //! ```
 
-#[path = "../tests/common/hour.rs"]
+#[path = "../tests/suite/hour.rs"]
 mod hour;
 
 use std::process::ExitCode;

@@ -5,7 +5,7 @@
 //! The crate only knows memory states (stability, difficulty) and ideal intervals; which
 //! step a card is on, when it graduates and when it is due are decided here. py-fsrs is
 //! the reference because it is what the FSRS authors publish as the standard scheduler,
-//! and `tests/srs_replay.rs` checks this module against it on recorded sequences.
+//! and `tests/suite/srs_replay.rs` checks this module against it on recorded sequences.
 
 use chrono::{DateTime, Duration, Utc};
 use fsrs::{FSRS, MemoryState};

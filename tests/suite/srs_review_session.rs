@@ -10,7 +10,7 @@ use resilience_workbook::srs::State;
 use resilience_workbook::store::Store;
 use resilience_workbook::ui::state::Screen;
 
-mod common;
+use crate::common;
 use common::harness;
 
 /// The built-in lesson pack.

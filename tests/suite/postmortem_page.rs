@@ -6,7 +6,7 @@ use egui_kittest::kittest::Queryable;
 use resilience_workbook::content::postmortem::LESSON_INCIDENT;
 use resilience_workbook::ui::state::Screen;
 
-mod common;
+use crate::common;
 use common::harness;
 
 #[test]

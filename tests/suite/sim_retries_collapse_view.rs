@@ -2,7 +2,7 @@
 //! app at both window sizes: the sweep revealed step by step as it is computed, and the
 //! collapse run second by second with its states named.
 
-mod common;
+use crate::common;
 
 use egui_kittest::kittest::Queryable;
 

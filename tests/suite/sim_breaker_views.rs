@@ -1,7 +1,7 @@
 //! The breaker and bulkhead views, driven headless through the whole app: they open,
 //! play from the keyboard, and draw at the small window size without panicking.
 
-mod common;
+use crate::common;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

@@ -1,7 +1,7 @@
 //! The idempotency view, headless: it opens with its plot and ledger, and stepping the
 //! model fills the ledger.
 
-mod common;
+use crate::common;
 
 use egui_kittest::kittest::Queryable;
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use egui_kittest::kittest::Queryable;
 use resilience_workbook::runner::Status;
 
-mod common;
+use crate::common;
 use common::harness;
 
 #[test]

@@ -9,9 +9,8 @@ use egui_kittest::kittest::Queryable;
 use resilience_workbook::store::Store;
 use resilience_workbook::ui::state::Screen;
 
-mod common;
-#[path = "common/hour.rs"]
-mod hour;
+use crate::common;
+use crate::hour;
 use common::harness;
 
 fn store_after_an_hour() -> tempfile::TempDir {

@@ -4,7 +4,7 @@
 use egui_kittest::kittest::Queryable;
 use resilience_workbook::ui::state::Screen;
 
-mod common;
+use crate::common;
 use common::harness;
 
 #[test]

@@ -6,7 +6,7 @@ use egui_kittest::kittest::Queryable;
 use resilience_workbook::store::Store;
 use resilience_workbook::ui::state::Screen;
 
-mod common;
+use crate::common;
 
 #[test]
 fn show_me_opens_the_simulation_at_the_cards_moment() {

@@ -49,16 +49,13 @@ fn writers_lose_no_check() {
     let dir = tempfile::tempdir().unwrap();
     let (mut app, _) = Store::open(dir.path()).unwrap();
     app.save().unwrap();
+    // The test's name in this binary: its module path without the crate's name.
+    let (_, module) = module_path!().split_once("::").unwrap();
+    let child_test = format!("{module}::child_writer");
     let children: Vec<_> = (0..PROCESSES)
         .map(|_| {
             Command::new(std::env::current_exe().unwrap())
-                .args([
-                    "--exact",
-                    "child_writer",
-                    "--ignored",
-                    "--test-threads",
-                    "1",
-                ])
+                .args(["--exact", &child_test, "--ignored", "--test-threads", "1"])
                 .env("WB_STORE_DIR", dir.path())
                 .stdout(std::process::Stdio::null())
                 .spawn()

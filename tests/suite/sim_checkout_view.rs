@@ -1,7 +1,7 @@
 //! The checkout-outage view, headless at the small window size: stepping places orders
 //! and lists what their customers were told.
 
-mod common;
+use crate::common;
 
 use egui_kittest::kittest::Queryable;
 

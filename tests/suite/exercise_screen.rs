@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use egui_kittest::kittest::Queryable;
 use resilience_workbook::runner::Status;
 
-mod common;
+use crate::common;
 use common::{App, harness};
 
 /// Opens the exercise screen on section 2's exercise (the first in teaching order).

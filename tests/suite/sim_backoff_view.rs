@@ -1,7 +1,7 @@
 //! The backoff, retry-storm and cascade views, driven headless through the whole app at
 //! both window sizes: stepping virtual time, switching presets, and opening the panels.
 
-mod common;
+use crate::common;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

@@ -1,7 +1,7 @@
 //! The last-ticket view, driven headless through the whole app: moving buyers by hand,
 //! loading an interleaving from the checker's list, and switching strategy.
 
-mod common;
+use crate::common;
 
 use egui_kittest::kittest::Queryable;
 

@@ -9,7 +9,7 @@ use resilience_workbook::drill::{Drill, Stage};
 use resilience_workbook::store::Store;
 use resilience_workbook::ui::state::Screen;
 
-mod common;
+use crate::common;
 use common::{App, harness};
 
 const ID: &str = "dependency-hang";

@@ -7,7 +7,7 @@
 //!
 //! CI runs a short pass (`FUZZ_CASES` per target, default 500; the lesson target, which
 //! writes three files per case, runs a tenth of that). The long run:
-//! `FUZZ_CASES=200000 cargo test --test fuzz_parsers -- --nocapture`
+//! `FUZZ_CASES=200000 cargo test --test suite fuzz_parsers:: -- --nocapture`
 //! (5 x 200 000 + 20 000 = 1.02 M cases; each target prints its count and time).
 
 use std::path::Path;

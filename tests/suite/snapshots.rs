@@ -2,8 +2,8 @@
 //! store that holds an hour of realistic use (fixed clock, fixed seeds), in dark and
 //! light at 1280×800 and the densest at 1024×640, and compared with the picture in
 //! `tests/snapshots/`. A changed picture fails and leaves `<name>.new.png` and
-//! `<name>.diff.png` beside the old one; `UPDATE_SNAPSHOTS=1 cargo test --test
-//! snapshots` accepts the new pictures.
+//! `<name>.diff.png` beside the old one; `UPDATE_SNAPSHOTS=1 cargo test
+//! --test suite snapshots::` accepts the new pictures.
 //!
 //! The renderer needs a GPU adapter; on a machine without one (Mesa's software
 //! rasteriser is enough: `apt-get install mesa-vulkan-drivers`), the tests say so and
@@ -17,9 +17,8 @@ use resilience_workbook::app::WorkbookApp;
 use resilience_workbook::store::Store;
 use resilience_workbook::store::progress::ThemeChoice;
 
-mod common;
-#[path = "common/hour.rs"]
-mod hour;
+use crate::common;
+use crate::hour;
 
 type App = Harness<'static, Option<WorkbookApp>>;
 

@@ -2,7 +2,7 @@
 //! and steps; a guided step pauses at its moment, gives the verdict and is saved; opening
 //! a simulation is saved in progress.
 
-mod common;
+use crate::common;
 
 use egui_kittest::kittest::Queryable;
 use resilience_workbook::store::Store;
