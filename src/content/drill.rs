@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 use super::problem::locate;
 use super::{ContentSource, Library, Problem};
+use crate::drill::spec::Answer;
 use crate::drill::{self, Choices, Drill, DrillSpec};
 
 /// How thoroughly drills are checked on loading.
@@ -200,6 +201,20 @@ fn check_form(
             "the evidence needs at least one correct and one wrong item".into(),
         ));
     }
+    for (what, answers) in [("cause", &d.causes), ("evidence", &d.evidence)] {
+        if let Some(long) = gives_itself_away(answers) {
+            let start: String = long.text.chars().take(40).collect();
+            problems.push(at(
+                &format!("\"{start}"),
+                format!(
+                    "this correct {what} is much longer than every wrong one, which gives it \
+                     away: keep the options alike in length and detail (at most {}× the \
+                     longest wrong one), and put the detail in `why`",
+                    LONGEST_RIGHT_OVER_WRONG
+                ),
+            ));
+        }
+    }
     let mut ids = BTreeSet::new();
     for a in &spec.actions {
         if !ids.insert(a.id.as_str()) {
@@ -276,6 +291,25 @@ fn check_form(
 }
 
 /// Plays the drill on every checked seed: no mitigation misses, the model one holds.
+/// How much longer than the longest wrong option a correct one may be. A learner who
+/// cannot tell the cause picks the longest, most detailed option; past this ratio that
+/// guess is right.
+const LONGEST_RIGHT_OVER_WRONG: f64 = 1.4;
+
+/// The first correct answer that is longer than `LONGEST_RIGHT_OVER_WRONG` times every
+/// wrong one, in characters.
+fn gives_itself_away(answers: &[Answer]) -> Option<&Answer> {
+    let chars = |a: &Answer| a.text.chars().count() as f64;
+    let longest_wrong = answers
+        .iter()
+        .filter(|a| !a.correct)
+        .map(chars)
+        .fold(0.0, f64::max);
+    answers
+        .iter()
+        .find(|a| a.correct && chars(a) > LONGEST_RIGHT_OVER_WRONG * longest_wrong)
+}
+
 fn check_with_model(d: &Drill, at: &dyn Fn(&str, String) -> Problem) -> Vec<Problem> {
     let mut problems = Vec::new();
     for seed in drill::CHECKED_SEEDS {

@@ -99,6 +99,9 @@ impl DiagnosisResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Attempt {
+    /// Which playthrough of the drill this is, from 1; 0 in an attempt saved before
+    /// playthroughs were numbered, which was the first.
+    pub number: u32,
     pub seed: u64,
     pub stage: Stage,
     /// Virtual seconds spent since the alert.
@@ -111,6 +114,9 @@ pub struct Attempt {
     pub tries: u32,
     /// The last choices rolled out, so the form shows them again.
     pub choices: Choices,
+    /// The form as the learner left it, when it differs from `choices`: kept across a
+    /// restart, so ticked mitigations and tuned values are not lost before a roll-out.
+    pub draft: Option<Choices>,
     /// Set once a roll-out held the SLO.
     pub score: Option<Score>,
 }
@@ -120,6 +126,18 @@ impl Attempt {
         Self {
             seed,
             ..Self::default()
+        }
+    }
+
+    /// What the mitigation form shows: the learner's draft, else the last roll-out.
+    pub fn form_choices(&self) -> &Choices {
+        self.draft.as_ref().unwrap_or(&self.choices)
+    }
+
+    /// Keeps `form` as the draft, unless it is what the form shows already.
+    pub fn keep_draft(&mut self, form: Choices) {
+        if *self.form_choices() != form {
+            self.draft = Some(form);
         }
     }
 
@@ -160,21 +178,50 @@ impl Attempt {
     /// costs the drill's penalty and a wrong step; a right one opens the mitigations.
     pub fn diagnose(&mut self, drill: &Drill, cause: usize, evidence: &[usize]) -> DiagnosisResult {
         let d = &drill.spec.diagnosis;
-        let mut explanations = Vec::new();
         let cause_right = d.causes.get(cause).is_some_and(|c| c.correct);
-        if let Some(c) = d.causes.get(cause) {
-            explanations.push(c.why.clone());
-        }
-        let mut evidence_right = true;
-        for (i, e) in d.evidence.iter().enumerate() {
-            let picked = evidence.contains(&i);
-            if picked != e.correct {
-                evidence_right = false;
+        let evidence_right = d
+            .evidence
+            .iter()
+            .enumerate()
+            .all(|(i, e)| evidence.contains(&i) == e.correct);
+        let about = |a: &super::spec::Answer| format!("“{}”: {}", a.text, a.why);
+        let explanations = if cause_right && evidence_right {
+            // Right: why the cause and each piece of evidence hold.
+            let right = d.evidence.iter().filter(|e| e.correct);
+            d.causes
+                .get(cause)
+                .into_iter()
+                .chain(right)
+                .map(about)
+                .collect()
+        } else {
+            // Wrong: why each wrong pick is wrong, and how much evidence was missed, but
+            // not which, so that looking again is still worth it.
+            let wrong_cause = d.causes.get(cause).filter(|c| !c.correct);
+            let wrong_evidence = d
+                .evidence
+                .iter()
+                .enumerate()
+                .filter(|(i, e)| evidence.contains(i) && !e.correct)
+                .map(|(_, e)| e);
+            let mut v: Vec<String> = wrong_cause
+                .into_iter()
+                .chain(wrong_evidence)
+                .map(about)
+                .collect();
+            let missed = d
+                .evidence
+                .iter()
+                .enumerate()
+                .filter(|(i, e)| e.correct && !evidence.contains(i))
+                .count();
+            match missed {
+                0 => {}
+                1 => v.push("One more piece of evidence shows it: look again.".to_owned()),
+                n => v.push(format!("{n} more pieces of evidence show it: look again.")),
             }
-            if picked || e.correct {
-                explanations.push(e.why.clone());
-            }
-        }
+            v
+        };
         let result = DiagnosisResult {
             cause_right,
             evidence_right,
@@ -199,6 +246,7 @@ impl Attempt {
         self.tries += 1;
         self.spent_s += drill.spec.deploy_s;
         self.choices = choices.clone();
+        self.draft = None;
         let what: Vec<String> = outcome.applied.iter().map(|a| describe(drill, a)).collect();
         let what = if what.is_empty() {
             "nothing".to_owned()

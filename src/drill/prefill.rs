@@ -10,9 +10,21 @@ use super::slo;
 use super::spec::Drill;
 use crate::content::postmortem::{PostMortem, TimelineEntry};
 
-/// The `incident` key of a drill's post-mortem in the learner's post-mortems.
-pub fn incident_key(drill: &Drill) -> String {
-    format!("drill:{}", drill.id())
+/// The `incident` key of the post-mortem of one playthrough of a drill, in the
+/// learner's post-mortems: `drill:<id>` for the first (as keys were before playthroughs
+/// were numbered), `drill:<id>/<n>` for the n-th, so playing again starts a new write-up
+/// and keeps the old one.
+pub fn incident_key(drill: &Drill, attempt: &Attempt) -> String {
+    match attempt.number {
+        0 | 1 => format!("drill:{}", drill.id()),
+        n => format!("drill:{}/{n}", drill.id()),
+    }
+}
+
+/// The drill an `incident` key is of, if it is a drill's.
+pub fn drill_of_incident(key: &str) -> Option<&str> {
+    let rest = key.strip_prefix("drill:")?;
+    Some(rest.split_once('/').map_or(rest, |(id, _)| id))
 }
 
 /// A virtual time as the incident clock shows it: "t = 70 s", "t = 12 min".
@@ -58,10 +70,23 @@ pub fn prefill(drill: &Drill, attempt: &Attempt, baseline: &Outcome) -> PostMort
     let f = &hit.figures;
     let bad = f.total - f.good;
     let causes: Vec<String> = f.bad.iter().map(|(l, n)| format!("{n} {l}")).collect();
+    // The model runs for the SLO's window; a fix that came after it changed nothing of it.
+    let stretch = if fixed_s < spec.slo.to_s {
+        format!(
+            "From {} to {} (the mitigation in place)",
+            clock(spec.slo.from_s),
+            clock(until_fixed.to_s)
+        )
+    } else {
+        format!(
+            "Over the whole SLO window, {} to {} (the mitigation came in at {})",
+            clock(spec.slo.from_s),
+            clock(spec.slo.to_s),
+            clock(fixed_s)
+        )
+    };
     let impact = format!(
-        "From {} to {} (the mitigation in place), {bad} of {} requests ({:.1}\u{a0}%) missed the SLO \"{}\"{}.",
-        clock(spec.slo.from_s),
-        clock(until_fixed.to_s),
+        "{stretch}, {bad} of {} requests ({:.1}\u{a0}%) missed the SLO \"{}\"{}.",
         f.total,
         100.0 - f.good_pct,
         spec.slo.text,
@@ -73,8 +98,11 @@ pub fn prefill(drill: &Drill, attempt: &Attempt, baseline: &Outcome) -> PostMort
     );
 
     PostMortem {
-        incident: Some(incident_key(drill)),
-        title: spec.title.clone(),
+        incident: Some(incident_key(drill, attempt)),
+        title: match attempt.number {
+            0 | 1 => spec.title.clone(),
+            n => format!("{} (playthrough {n})", spec.title),
+        },
         summary: format!(
             "Paged at {} by \"{}\"; mitigated {:.0}\u{a0}min later.",
             clock(alert_s),
@@ -90,5 +118,20 @@ pub fn prefill(drill: &Drill, attempt: &Attempt, baseline: &Outcome) -> PostMort
             .collect(),
         impact,
         ..PostMortem::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::drill_of_incident;
+
+    #[test]
+    fn every_playthrough_key_names_its_drill() {
+        assert_eq!(drill_of_incident("drill:retry-storm"), Some("retry-storm"));
+        assert_eq!(
+            drill_of_incident("drill:retry-storm/3"),
+            Some("retry-storm")
+        );
+        assert_eq!(drill_of_incident("checkout-outage"), None);
     }
 }

@@ -22,15 +22,26 @@ pub struct DrillRecord {
     pub best: Option<Score>,
     /// Playthroughs that held the SLO.
     pub passes: u32,
+    /// Playthroughs started (0 in progress saved before they were counted).
+    pub started: u32,
 }
 
 impl DrillRecord {
     /// The attempt under way, or a new one. A new attempt plays the next of the seeds
     /// every drill is checked on (so its verdicts are known to hold), one after the
     /// other: playing again shows the same incident with different traffic.
+    /// Each playthrough is numbered, so that each has a post-mortem of its own.
     pub fn resume_or_start(&mut self) -> &mut Attempt {
-        let seed = CHECKED_SEEDS[self.passes as usize % CHECKED_SEEDS.len()];
-        self.current.get_or_insert_with(|| Attempt::new(seed))
+        let passes = self.passes;
+        let started = &mut self.started;
+        self.current.get_or_insert_with(|| {
+            // Progress from before the count knows only the passes.
+            *started = (*started).max(passes) + 1;
+            Attempt {
+                number: *started,
+                ..Attempt::new(CHECKED_SEEDS[passes as usize % CHECKED_SEEDS.len()])
+            }
+        })
     }
 
     /// The attempt under way, unless it is finished.
@@ -103,9 +114,11 @@ mod tests {
         r.resume_or_start().acknowledge();
         assert_eq!(r.resume_or_start().stage, super::super::Stage::Investigate);
         assert!(r.in_progress().is_some());
+        assert_eq!(r.resume_or_start().number, 1);
         r.current = None;
         r.passes = 1;
         assert_eq!(r.resume_or_start().seed, CHECKED_SEEDS[1]);
+        assert_eq!(r.resume_or_start().number, 2, "the next playthrough");
         r.passes = CHECKED_SEEDS.len() as u32;
         r.current = None;
         assert_eq!(r.resume_or_start().seed, CHECKED_SEEDS[0]);

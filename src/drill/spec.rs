@@ -90,6 +90,25 @@ pub struct Diagnosis {
     pub penalty_s: f64,
 }
 
+impl Diagnosis {
+    /// The order the options of one list (`"causes"` or `"evidence"`) are shown in:
+    /// shuffled, because authors tend to write the right answer first, but fixed for a
+    /// drill, so the page looks the same after a restart and in every test.
+    pub fn shown_order(drill_id: &str, list: &str, len: usize) -> Vec<usize> {
+        use rand::SeedableRng;
+        use rand::seq::SliceRandom;
+        // FNV-1a: a hash that is the same on every machine and in every build.
+        let seed = format!("{drill_id}/{list}")
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+        let mut order: Vec<usize> = (0..len).collect();
+        order.shuffle(&mut rand_pcg::Pcg64::seed_from_u64(seed));
+        order
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Answer {

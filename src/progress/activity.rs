@@ -2,7 +2,7 @@
 //!
 //! Card answers are already dated in the review log, so only the kinds that leave no
 //! dated trace elsewhere are counted here: sections read, exercise checks, simulations
-//! opened and post-mortem writing. Days are learning days (they start at the flashcard
+//! opened, post-mortem writing and drill steps. Days are learning days (they start at the flashcard
 //! setting's local hour, 4 am by default), so a late-night session counts for the
 //! evening it belongs to, as it does for the cards.
 
@@ -21,6 +21,8 @@ pub enum Kind {
     Check,
     Simulation,
     PostMortem,
+    /// A step of an incident drill: an action, a diagnosis, a roll-out, a stage passed.
+    Drill,
 }
 
 /// How much of each kind was done on one day.
@@ -31,14 +33,16 @@ pub struct DayCounts {
     pub checks: u32,
     pub simulations: u32,
     pub postmortem_edits: u32,
+    pub drill_steps: u32,
 }
 
 impl DayCounts {
-    const KINDS: [Kind; 4] = [
+    const KINDS: [Kind; 5] = [
         Kind::Reading,
         Kind::Check,
         Kind::Simulation,
         Kind::PostMortem,
+        Kind::Drill,
     ];
 
     fn get(mut self, kind: Kind) -> u32 {
@@ -51,6 +55,7 @@ impl DayCounts {
             Kind::Check => &mut self.checks,
             Kind::Simulation => &mut self.simulations,
             Kind::PostMortem => &mut self.postmortem_edits,
+            Kind::Drill => &mut self.drill_steps,
         }
     }
 }
@@ -99,6 +104,7 @@ impl DayStudy {
             .saturating_add(r.checks)
             .saturating_add(r.simulations)
             .saturating_add(r.postmortem_edits)
+            .saturating_add(r.drill_steps)
     }
 }
 

@@ -67,7 +67,7 @@ impl PageState {
     fn for_drill(drill: &Drill, attempt: &Attempt) -> Self {
         Self {
             evidence: vec![false; drill.spec.diagnosis.evidence.len()],
-            form: mitigate::form_from(drill, &attempt.choices),
+            form: mitigate::form_from(drill, attempt.form_choices()),
             ..Self::default()
         }
     }
@@ -191,6 +191,10 @@ impl DrillsScreen {
             });
 
         if attempt != before {
+            // A step the attempt's log notes, or a stage passed; not a tuned slider.
+            if attempt.log.len() != before.log.len() || attempt.stage != before.stage {
+                shared.record(crate::progress::ActivityKind::Drill);
+            }
             shared.store.progress.drills.record_mut(drill.id()).current = Some(attempt);
             shared.save();
         }

@@ -426,12 +426,9 @@ fn column_ui(ui: &mut egui::Ui, id: &str, add_contents: impl FnOnce(&mut egui::U
 /// learner's own; and the model answer it has, if any.
 fn origin(drills: &Drills, incident: Option<&str>) -> Origin {
     let is_lesson = incident == Some(LESSON_INCIDENT);
-    let drill = incident.and_then(|key| {
-        drills
-            .drills
-            .iter()
-            .find(|d| crate::drill::prefill::incident_key(d) == key)
-    });
+    let drill = incident
+        .and_then(crate::drill::prefill::drill_of_incident)
+        .and_then(|id| drills.get(id));
     Origin {
         is_lesson,
         drill: drill.map(|d| (d.id().to_owned(), d.spec.title.clone())),
@@ -467,7 +464,10 @@ fn model_answer_ui(ui: &mut egui::Ui, model: &PostMortem, is_lesson: bool) {
     );
     ui.add_space(theme::SPACE_XS);
     ui.label(&model.summary);
-    section_heading(ui, "Timeline");
+    // A drill's model answer has no timeline: the learner's comes from their own run.
+    if !model.timeline.is_empty() {
+        section_heading(ui, "Timeline");
+    }
     for entry in &model.timeline {
         ui.horizontal_wrapped(|ui| {
             ui.label(egui::RichText::new(&entry.time).monospace().strong());
@@ -572,16 +572,18 @@ fn timeline_ui(ui: &mut egui::Ui, entries: &mut Vec<TimelineEntry>) -> bool {
                 .add(
                     egui::TextEdit::singleline(&mut entry.time)
                         .hint_text("18:05")
-                        // Room for a drill's clock, "t = 150 s".
-                        .desired_width(84.0),
+                        // Room for a drill's clock, "t = 150 s" or "t = 22 min".
+                        .desired_width(104.0),
                 )
                 .on_hover_text(format!("Time of entry {}", i + 1))
                 .changed();
             let width = fill_width(ui, remove_button_width(ui));
             changed |= ui
                 .add(
-                    egui::TextEdit::singleline(&mut entry.event)
+                    // Wraps and grows rather than cutting a long entry off.
+                    egui::TextEdit::multiline(&mut entry.event)
                         .hint_text("What happened or was decided")
+                        .desired_rows(1)
                         .desired_width(width),
                 )
                 .on_hover_text(format!("Event of entry {}", i + 1))

@@ -2,7 +2,7 @@
 //! with one wrong diagnosis and one wrong mitigation on the way, through the Drills
 //! screen and the post-mortem page.
 
-use egui_kittest::kittest::{Queryable, by};
+use egui_kittest::kittest::{NodeT, Queryable, by};
 use resilience_workbook::content::drill::{Check, load_drills};
 use resilience_workbook::content::{ContentSource, load_library};
 use resilience_workbook::drill::{Drill, Stage};
@@ -81,7 +81,7 @@ fn dependency_hang_is_played_through_all_six_steps() {
     click(&mut harness, "Submit the diagnosis");
     assert_eq!(stage(&harness), Stage::Diagnose);
     harness.get_by_label_contains("Chasing the wrong lead cost 10\u{a0}min");
-    harness.get_by_label(&format!("• {}", wrong.why));
+    harness.get_by_label(&format!("• “{}”: {}", wrong.text, wrong.why));
     let right = causes.iter().find(|c| c.correct).expect("the cause");
     click(&mut harness, &right.text);
     for e in spec.diagnosis.evidence.iter().filter(|e| e.correct) {
@@ -241,9 +241,11 @@ fn dependency_hang_is_played_through_all_six_steps() {
 }
 
 #[test]
-fn an_attempt_resumes_after_a_restart() {
+fn an_attempt_resumes_after_a_restart_with_the_mitigation_form_as_left() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let title = drill().spec.title;
+    let d = drill();
+    let title = &d.spec.title;
+    let breaker = &d.offer("breaker").expect("offered").label;
     {
         let mut harness = harness(dir.path());
         click(&mut harness, "Drills");
@@ -254,7 +256,30 @@ fn an_attempt_resumes_after_a_restart() {
     harness.get_by_label("in progress: investigate");
     click(&mut harness, &format!("Resume: {title}"));
     assert_eq!(stage(&harness), Stage::Investigate);
-    harness.get_by_label("Diagnose →");
+    click(&mut harness, "Diagnose →");
+    let diagnosis = &d.spec.diagnosis;
+    let right = diagnosis
+        .causes
+        .iter()
+        .find(|c| c.correct)
+        .expect("a cause");
+    click(&mut harness, &right.text);
+    for e in diagnosis.evidence.iter().filter(|e| e.correct) {
+        click(&mut harness, &e.text);
+    }
+    click(&mut harness, "Submit the diagnosis");
+    click(&mut harness, breaker);
+    drop(harness);
+
+    let mut again = common::harness(dir.path());
+    click(&mut again, &format!("Resume: {title}"));
+    assert_eq!(stage(&again), Stage::Mitigate);
+    let ticked = again.get_by_label(breaker).accesskit_node().toggled();
+    assert_eq!(
+        ticked,
+        Some(egui::accesskit::Toggled::True),
+        "the tick is kept"
+    );
 }
 
 #[test]

@@ -175,6 +175,22 @@ fn a_broken_drill_is_reported_by_file_line_and_column_and_the_others_still_load(
         + 1;
     assert_eq!(p.line, line, "{p}");
 
+    // A right cause far longer than the wrong ones gives itself away: reported at it.
+    let right = "(text: \"The payment gateway hangs";
+    fs::write(
+        &path,
+        text.replace(
+            right,
+            &format!("{right}, in every detail that a learner could want,"),
+        ),
+    )
+    .unwrap();
+    let loaded = load_drills(&source, &library, Check::Form);
+    let p = &loaded.problems[0];
+    assert!(p.message.contains("gives it away"), "{p}");
+    let line = text.lines().position(|l| l.contains(right)).unwrap() + 1;
+    assert_eq!(p.line, line, "{p}");
+
     // A solution that does not hold: caught when the drill is played.
     fs::write(&path, &text).unwrap();
     fs::write(

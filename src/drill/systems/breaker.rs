@@ -114,9 +114,9 @@ impl Spec {
 
 fn fault_text(fault: Fault) -> &'static str {
     match fault {
-        Fault::Outage => "payment gateway: connection refused on every call",
-        Fault::Slow => "payment gateway: calls start taking seconds",
-        Fault::Recover => "payment gateway: healthy again",
+        Fault::Outage => "connection refused on every call",
+        Fault::Slow => "calls start taking seconds",
+        Fault::Recover => "healthy again",
     }
 }
 

@@ -263,12 +263,12 @@ impl System for Spec {
                 source: reports.to_owned(),
                 text: match f.fault {
                     BulkheadFault::ReportsSlow => format!(
-                        "{reports}: each one now takes about {:.0} s",
+                        "each one now takes about {:.0} s",
                         self.workloads
                             .get(REPORTS)
                             .map_or(0.0, |w| w.slow_service.mean() / 1000.0)
                     ),
-                    BulkheadFault::Recover => format!("{reports}: back to their usual time"),
+                    BulkheadFault::Recover => "back to their usual time".to_owned(),
                 },
             });
         }

@@ -117,20 +117,25 @@ impl Spec {
     }
 }
 
-fn fault_text(fault: &Fault) -> String {
+/// Where a fault is, and what it does.
+fn fault_event(fault: &Fault) -> (&'static str, String) {
     match fault {
         Fault::Lossy {
             drop_request,
             drop_response,
-        } => format!(
-            "network: {:.0} % of payment requests and {:.0} % of responses lost",
-            drop_request * 100.0,
-            drop_response * 100.0
+        } => (
+            "network",
+            format!(
+                "{:.0} % of payment requests and {:.0} % of responses lost",
+                drop_request * 100.0,
+                drop_response * 100.0
+            ),
         ),
-        Fault::SlowCharge(l) => {
-            format!("card network: a charge now takes about {:.0} ms", l.mean())
-        }
-        Fault::Recover => "network and card network: healthy again".into(),
+        Fault::SlowCharge(l) => (
+            "card network",
+            format!("a charge now takes about {:.0} ms", l.mean()),
+        ),
+        Fault::Recover => ("network", "network and card network healthy again".into()),
     }
 }
 
@@ -250,11 +255,12 @@ impl System for Spec {
             },
         ];
         for s in &self.incident {
+            let (source, text) = fault_event(&s.fault);
             run.events.push(Event {
                 t_s: s.at_s,
                 kind: EventKind::Fault,
-                source: "network".into(),
-                text: fault_text(&s.fault),
+                source: source.into(),
+                text,
             });
         }
         run.log_failures("payments", LOG_PER_SECOND);

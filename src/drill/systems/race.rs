@@ -97,12 +97,13 @@ impl Spec {
     }
 }
 
-fn fault_text(fault: &Fault) -> String {
+/// Where a change of the incident is, and what it does.
+fn fault_event(fault: &Fault) -> (&'static str, String) {
     match fault {
-        Fault::Buyers(rate) => format!("traffic: {rate} buyers a second"),
-        Fault::QueryTime(l) => format!(
-            "database: a query now takes about {:.0} ms there and back",
-            l.mean()
+        Fault::Buyers(rate) => ("traffic", format!("{rate} buyers a second")),
+        Fault::QueryTime(l) => (
+            "database",
+            format!("a query now takes about {:.0} ms there and back", l.mean()),
         ),
     }
 }
@@ -214,11 +215,12 @@ impl System for Spec {
             },
         ];
         for s in &self.incident {
+            let (source, text) = fault_event(&s.fault);
             run.events.push(Event {
                 t_s: s.at_s,
                 kind: EventKind::Fault,
-                source: "traffic".into(),
-                text: fault_text(&s.fault),
+                source: source.into(),
+                text,
             });
         }
         run.events.extend(milestones(sale.buyers(), stock));

@@ -221,13 +221,13 @@ impl System for Spec {
             t_s: self.blip.at_s,
             kind: EventKind::Fault,
             source: "api".into(),
-            text: "api: stops answering (database failover); tries in flight are lost".into(),
+            text: "stops answering (database failover); tries in flight are lost".into(),
         });
         run.events.push(Event {
             t_s: self.blip_end_s(),
             kind: EventKind::Fault,
             source: "api".into(),
-            text: "api: answering again".into(),
+            text: "answering again".into(),
         });
         queue_events(&mut run.events, &s.queue, capacity * timeout_s);
         if budgeted {

@@ -129,6 +129,10 @@ pub(super) fn mitigate_ui(ui: &mut egui::Ui, step: &mut Step) -> Request {
         ui.add_space(theme::SPACE_XS);
     }
     let choices = choices_of(drill, &step.page.form);
+    // Kept once a drag ends, not on every frame of it: each change is saved to disk.
+    if !ui.input(|i| i.pointer.any_down()) {
+        step.attempt.keep_draft(choices.clone());
+    }
     ui.add_space(theme::SPACE_S);
     let label = format!(
         "Roll out and replay (costs {})",
@@ -207,12 +211,13 @@ pub(super) fn verdict_ui(
         "% good",
     )
     .percent()
+    // Drawn last, so where both runs are at 100 % the change's line is on top.
+    .trace(sim_plot::Trace::new("without it", &without, Semantic::Neutral).dashed())
     .trace(sim_plot::Trace::new(
         "with your change",
         &with,
         Semantic::Accent,
     ))
-    .trace(sim_plot::Trace::new("without it", &without, Semantic::Neutral).dashed())
     .threshold(Threshold {
         name: "objective".into(),
         value: drill.spec.slo.objective_pct,

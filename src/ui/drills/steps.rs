@@ -6,6 +6,7 @@ use egui::RichText;
 use super::{PageState, Request, investigate, now_s};
 use crate::drill::play::trim_number;
 use crate::drill::prefill::clock;
+use crate::drill::spec::Diagnosis;
 use crate::drill::{Attempt, Drill, Outcome};
 use crate::ui::state::Shared;
 use crate::ui::theme::{self, Semantic};
@@ -152,13 +153,13 @@ pub(super) fn diagnose_ui(ui: &mut egui::Ui, step: &mut Step) -> Request {
     });
     part_heading(ui, &d.question);
     let page = &mut *step.page;
-    for (i, cause) in d.causes.iter().enumerate() {
-        ui.radio_value(&mut page.cause, Some(i), &cause.text);
+    for i in Diagnosis::shown_order(drill.id(), "causes", d.causes.len()) {
+        ui.radio_value(&mut page.cause, Some(i), &d.causes[i].text);
     }
     part_heading(ui, &d.evidence_question);
     page.evidence.resize(d.evidence.len(), false);
-    for (picked, item) in page.evidence.iter_mut().zip(&d.evidence) {
-        ui.checkbox(picked, &item.text);
+    for i in Diagnosis::shown_order(drill.id(), "evidence", d.evidence.len()) {
+        ui.checkbox(&mut page.evidence[i], &d.evidence[i].text);
     }
     ui.add_space(theme::SPACE_M);
     let submit = ui

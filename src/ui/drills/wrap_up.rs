@@ -13,7 +13,7 @@ use crate::ui::theme::{self, Semantic};
 
 /// The learner's post-mortem of this drill, created from the run on first use.
 fn postmortem<'s>(step: &'s mut Step) -> &'s mut PostMortem {
-    let key = prefill::incident_key(step.drill);
+    let key = prefill::incident_key(step.drill, step.attempt);
     let items = &mut step.shared.store.progress.postmortems.items;
     let index = match items
         .iter()
@@ -29,7 +29,7 @@ fn postmortem<'s>(step: &'s mut Step) -> &'s mut PostMortem {
 }
 
 pub(super) fn postmortem_ui(ui: &mut egui::Ui, step: &mut Step) -> Request {
-    let key = prefill::incident_key(step.drill);
+    let key = prefill::incident_key(step.drill, step.attempt);
     let created = !step
         .shared
         .store

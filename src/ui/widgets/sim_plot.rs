@@ -257,7 +257,7 @@ impl<'a> TimeChart<'a> {
                 );
             }
             for t in &self.thresholds {
-                threshold_line(plot, t, x_end, y_of(t.value), dark);
+                threshold_line(plot, t, [x_end, y_of(y_max)], y_of(t.value), dark);
             }
             for t in &self.traces {
                 for (i, mut run) in finite_runs(t.points).enumerate() {
@@ -298,9 +298,22 @@ fn legend_entries<'a>(
         .collect()
 }
 
-/// A threshold at plot height `y`: dashed in its colour, its label at the right end
-/// (`x_end`) just above the line.
-fn threshold_line(plot: &mut egui_plot::PlotUi<'_>, t: &Threshold, x_end: f64, y: f64, dark: bool) {
+/// A threshold at plot height `y`: dashed in its colour, its label at the right end just
+/// above the line, or just below it when the line is near the top of the plot (`end` is
+/// the plot's top-right corner), where there is no room above.
+fn threshold_line(
+    plot: &mut egui_plot::PlotUi<'_>,
+    t: &Threshold,
+    end: [f64; 2],
+    y: f64,
+    dark: bool,
+) {
+    let [x_end, y_top] = end;
+    let anchor = if y > 0.9 * y_top {
+        egui::Align2::RIGHT_TOP
+    } else {
+        egui::Align2::RIGHT_BOTTOM
+    };
     let colour = t.colour.color(dark);
     plot.hline(
         HLine::new(t.name.clone(), y)
@@ -314,7 +327,7 @@ fn threshold_line(plot: &mut egui_plot::PlotUi<'_>, t: &Threshold, x_end: f64, y
             PlotPoint::new(x_end, y),
             egui::RichText::new(&t.label).small().color(colour),
         )
-        .anchor(egui::Align2::RIGHT_BOTTOM),
+        .anchor(anchor),
     );
 }
 

@@ -164,7 +164,7 @@ impl<'a> SweepChart<'a> {
             plot.set_plot_bounds_x(first - pad..=last + pad);
             plot.set_plot_bounds_y(0.0..=y_max * 1.04);
             for t in &self.thresholds {
-                threshold_line(plot, t, last + pad, t.value, dark);
+                threshold_line(plot, t, [last + pad, y_max], t.value, dark);
             }
             for m in &self.markers {
                 let colour = m.colour.color(dark);
