@@ -55,15 +55,19 @@ fn options() -> SnapshotOptions {
 }
 
 /// A data folder at a fixed path, so the path the exercise screen shows is the same in
-/// every run; removed before and after.
-struct DataDir(std::path::PathBuf);
+/// every run; removed before and after. A lock beside it, held while the folder lives,
+/// makes a second checkout's snapshot run on this machine wait instead of removing the
+/// folder under this one.
+struct DataDir(std::path::PathBuf, std::fs::File);
 
 impl DataDir {
     fn new(name: &str) -> Self {
         let path = std::env::temp_dir().join(format!("workbook-snapshots-{name}"));
+        let lock = std::fs::File::create(path.with_extension("lock")).unwrap();
+        fs4::FileExt::lock(&lock).unwrap();
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).unwrap();
-        Self(path)
+        Self(path, lock)
     }
 
     fn path(&self) -> &std::path::Path {
