@@ -42,9 +42,19 @@ pub struct Queue {
     pub buried_siblings: usize,
     /// New cards waiting for their section to be read, in deck order (not limited).
     pub held_back: Vec<String>,
+    /// New cards past today's limits, in deck order: the learner may study them now
+    /// anyway (Anki's "custom study: increase today's new card limit").
+    pub over_limit: Vec<String>,
 }
 
 impl Queue {
+    /// Lets up to `extra` of the new cards past today's limit in, for a session in which
+    /// the learner chose to go beyond it.
+    pub fn admit_over_limit(&mut self, extra: usize) {
+        let n = extra.min(self.over_limit.len());
+        self.new.extend(self.over_limit.drain(..n));
+    }
+
     /// The card to show next.
     pub fn next(&self) -> Option<&str> {
         self.learning
@@ -195,7 +205,7 @@ pub fn build_gated(
     let new_room = (progress.settings.new_per_day as usize)
         .saturating_sub(done.new_introduced)
         .min(limit_room - review.len());
-    new.truncate(new_room);
+    let over_limit = new.split_off(new_room.min(new.len()));
     Queue {
         learning: by_due(learning),
         review,
@@ -203,6 +213,7 @@ pub fn build_gated(
         ahead: by_due(ahead),
         buried_siblings,
         held_back,
+        over_limit,
     }
 }
 
@@ -315,8 +326,13 @@ mod tests {
         assert_eq!(q.review.len(), 3);
         assert_eq!(q.new.len(), 2, "5 in all, reviews first");
         p.settings.max_reviews_per_day = 2;
-        let q = build(&p, &deck, Utc::now());
+        let mut q = build(&p, &deck, Utc::now());
         assert_eq!((q.review.len(), q.new.len()), (2, 0));
+        // The learner may go past the limit: the waiting new cards, in deck order.
+        assert_eq!(q.over_limit.len(), 27);
+        q.admit_over_limit(4);
+        assert_eq!(q.new, vec!["c3", "c4", "c5", "c6"]);
+        assert_eq!(q.over_limit.len(), 23);
     }
 
     #[test]

@@ -70,6 +70,9 @@ pub struct FlashcardsScreen {
     /// Where each predict card's "Show me" goes, loaded when first needed (its checks
     /// are `workbook validate`'s).
     show_me: Option<ShowMeIndex>,
+    /// New cards the learner chose to study today past the daily limit, and the tag
+    /// they chose it for (it does not carry over to another tag's session).
+    past_limit: (Option<String>, usize),
 }
 
 impl FlashcardsScreen {
@@ -154,11 +157,14 @@ impl FlashcardsScreen {
         let now = crate::ui::clock::now().trunc_subsecs(0);
         // A section the learner picked (a lesson's "review its cards" link) is theirs to
         // learn now, read or not; the whole deck follows the read-sections rule.
-        let queue = if self.tag.is_some() {
+        let mut queue = if self.tag.is_some() {
             queue::build(&shared.store.progress.cards, &self.pool, now)
         } else {
             queue::for_learner(&shared.store.progress, &shared.library, &self.pool, now)
         };
+        if self.past_limit.0 == self.tag {
+            queue.admit_over_limit(self.past_limit.1);
+        }
         let progress = &shared.store.progress.cards;
         let today = queue::today(progress, now);
         if self
@@ -384,6 +390,22 @@ impl FlashcardsScreen {
             None if !queue.held_back.is_empty() => {}
             None => {
                 ui.label("New cards wait for you; today's limit of new cards is reached. Come back tomorrow, or raise the limit in Statistics → Settings.");
+            }
+        }
+        let waiting = queue.over_limit.len();
+        if waiting > 0 {
+            let label = format!("Study {waiting} more new card{} today", plural(waiting));
+            if ui
+                .button(label)
+                .on_hover_text("Past today's limit, for this session only; the setting stays")
+                .clicked()
+            {
+                let extra = if self.past_limit.0 == self.tag {
+                    self.past_limit.1
+                } else {
+                    0
+                };
+                self.past_limit = (self.tag.clone(), extra + waiting);
             }
         }
         if !queue.held_back.is_empty() {

@@ -80,6 +80,16 @@ fn a_whole_session_by_keyboard() {
     assert_eq!(cards.log.len(), 6);
     assert_eq!(cards.cards.len(), 3);
     assert!(cards.cards.values().all(|c| c.state == State::Review));
+
+    // Past today's limit, by choice: the section's other new cards come in.
+    harness
+        .get_by_label_contains("more new card")
+        .click_accesskit();
+    harness.run_ok();
+    press(&mut harness, Key::Space);
+    harness.get_by_label("Good, 10 min");
+    press(&mut harness, Key::Num3);
+    assert_eq!(answers_on_disk(dir.path()), 7);
 }
 
 #[test]
