@@ -58,7 +58,11 @@ fn options() -> SnapshotOptions {
 /// every run; removed before and after. A lock beside it, held while the folder lives,
 /// makes a second checkout's snapshot run on this machine wait instead of removing the
 /// folder under this one.
-struct DataDir(std::path::PathBuf, std::fs::File);
+struct DataDir {
+    path: std::path::PathBuf,
+    /// Held, not read: the lock is let go when the folder is removed.
+    _lock: std::fs::File,
+}
 
 impl DataDir {
     fn new(name: &str) -> Self {
@@ -67,17 +71,17 @@ impl DataDir {
         fs4::FileExt::lock(&lock).unwrap();
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).unwrap();
-        Self(path, lock)
+        Self { path, _lock: lock }
     }
 
     fn path(&self) -> &std::path::Path {
-        &self.0
+        &self.path
     }
 }
 
 impl Drop for DataDir {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        let _ = std::fs::remove_dir_all(&self.path);
     }
 }
 
