@@ -184,7 +184,8 @@ impl Attempt {
             .iter()
             .enumerate()
             .all(|(i, e)| evidence.contains(&i) == e.correct);
-        let about = |a: &super::spec::Answer| format!("“{}”: {}", a.text, a.why);
+        let about =
+            |a: &super::spec::Answer| format!("“{}”: {}", a.text.trim_end_matches('.'), a.why);
         let explanations = if cause_right && evidence_right {
             // Right: why the cause and each piece of evidence hold.
             let right = d.evidence.iter().filter(|e| e.correct);

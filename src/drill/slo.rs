@@ -71,6 +71,16 @@ fn figures(slo: &Slo, requests: &[Request], from_s: f64, to_s: f64) -> SloFigure
     f
 }
 
+/// A share of requests to one decimal, or two below 1 %, so that a handful of bad
+/// requests never reads as "0.0 %".
+fn small_share(pct: f64) -> String {
+    if pct < 1.0 {
+        format!("{pct:.2}")
+    } else {
+        format!("{pct:.1}")
+    }
+}
+
 /// Whether `requests` meet `slo` over its window, and why not.
 pub fn judge(slo: &Slo, requests: &[Request]) -> Verdict {
     let figures = figures(slo, requests, slo.from_s, slo.to_s);
@@ -80,7 +90,7 @@ pub fn judge(slo: &Slo, requests: &[Request]) -> Verdict {
         .bad
         .iter()
         .take(3)
-        .map(|(label, n)| format!("{:.1}\u{a0}% {label}", share(*n)))
+        .map(|(label, n)| format!("{}\u{a0}% {label}", small_share(share(*n))))
         .collect();
     let reason = if met {
         format!(

@@ -263,7 +263,7 @@ impl Order {
     /// land after the client has heard "paid".
     pub fn fate(&self) -> Fate {
         match (self.outcome, self.charges) {
-            (_, 2..) => Fate::Wrong("charged twice"),
+            (_, 2..) => Fate::Wrong("charged more than once"),
             (Some(ClientOutcome::Paid), 1) => Fate::Ok,
             (Some(ClientOutcome::Paid), _) => Fate::Wrong("told paid, never charged"),
             (Some(ClientOutcome::Refused), 0) => Fate::Refused("refused by the server"),
@@ -912,7 +912,7 @@ mod tests {
         let doubled: Vec<f64> = sim
             .orders()
             .iter()
-            .filter(|o| o.fate() == Fate::Wrong("charged twice"))
+            .filter(|o| o.fate() == Fate::Wrong("charged more than once"))
             .map(|o| o.placed.as_ms())
             .collect();
         assert!(!doubled.is_empty());
@@ -936,7 +936,7 @@ mod tests {
         assert_eq!(order(ClientOutcome::Paid, 1).fate(), Fate::Ok);
         assert_eq!(
             order(ClientOutcome::Paid, 2).fate(),
-            Fate::Wrong("charged twice")
+            Fate::Wrong("charged more than once")
         );
         assert_eq!(
             order(ClientOutcome::GaveUp, 0).fate(),

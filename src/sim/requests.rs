@@ -16,7 +16,7 @@ pub enum Fate {
     Refused(&'static str),
     /// Tried and failed: the label says how ("timed out").
     Failed(&'static str),
-    /// Answered, but the answer is wrong ("charged twice", "sold a ticket twice").
+    /// Answered, but the answer is wrong ("charged more than once", "sold a ticket twice").
     Wrong(&'static str),
 }
 

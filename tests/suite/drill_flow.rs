@@ -81,7 +81,11 @@ fn dependency_hang_is_played_through_all_six_steps() {
     click(&mut harness, "Submit the diagnosis");
     assert_eq!(stage(&harness), Stage::Diagnose);
     harness.get_by_label_contains("Chasing the wrong lead cost 10\u{a0}min");
-    harness.get_by_label(&format!("• “{}”: {}", wrong.text, wrong.why));
+    harness.get_by_label(&format!(
+        "• “{}”: {}",
+        wrong.text.trim_end_matches('.'),
+        wrong.why
+    ));
     let right = causes.iter().find(|c| c.correct).expect("the cause");
     click(&mut harness, &right.text);
     for e in spec.diagnosis.evidence.iter().filter(|e| e.correct) {

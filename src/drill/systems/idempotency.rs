@@ -271,7 +271,7 @@ impl System for Spec {
 }
 
 /// Up to three payments, each as the client's wait with the charges the server made for
-/// it: the first charged twice, the first retried although its first charge was done well
+/// it: the first charged more than once, the first retried although its first charge was done well
 /// within the timeout (its answer was lost: the retry a longer timeout does not prevent),
 /// and the longest wait.
 fn traces(orders: &[Order], ledger: &[Charge], timeout_ms: f64) -> Vec<Trace> {
@@ -283,7 +283,7 @@ fn traces(orders: &[Order], ledger: &[Charge], timeout_ms: f64) -> Vec<Trace> {
     };
     let picks = [
         (
-            "The first payment charged twice",
+            "The first payment charged more than once",
             orders.iter().find(|o| o.charges > 1),
         ),
         (
@@ -361,13 +361,19 @@ mod tests {
         assert_drill_cases(
             "double-charge",
             &[
-                (one("naive_keys", &[]), "charged twice"),
+                (one("naive_keys", &[]), "charged more than once"),
                 (
                     one("retries", &[("max_attempts", 1.0)]),
                     "charged, but the buyer was told it failed",
                 ),
-                (one("timeout", &[("timeout_s", 5.0)]), "charged twice"),
-                (one("atomic_keys", &[("ttl_s", 1.0)]), "charged twice"),
+                (
+                    one("timeout", &[("timeout_s", 5.0)]),
+                    "charged more than once",
+                ),
+                (
+                    one("atomic_keys", &[("ttl_s", 1.0)]),
+                    "charged more than once",
+                ),
             ],
         );
     }

@@ -109,6 +109,9 @@ pub(super) fn mitigate_ui(ui: &mut egui::Ui, step: &mut Step) -> Request {
                             };
                             ui.add(
                                 egui::Slider::new(value, p.min..=p.max)
+                                    // A range over decades (1 s to a day) is set on a
+                                    // log scale, or its low end is one pixel wide.
+                                    .logarithmic(p.max >= 1000.0 * p.min.max(f64::EPSILON))
                                     .step_by(p.step)
                                     .fixed_decimals(decimals(p.step))
                                     .suffix(suffix),
