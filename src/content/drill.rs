@@ -92,8 +92,8 @@ fn load_one(
     let text = source
         .read_text(&path)
         .map_err(|e| vec![Problem::whole_file(&path, format!("{e}"))])?;
-    let spec: DrillSpec =
-        ron::from_str(&text).map_err(|e| vec![Problem::from_ron(&path, &text, &e)])?;
+    let spec: DrillSpec = ron::from_str(&units_kept_with_numbers(&text))
+        .map_err(|e| vec![Problem::from_ron(&path, &text, &e)])?;
     let at = |needle: &str, message: String| {
         let (line, column) = locate(&text, needle);
         Problem::new(&path, line, column, message)
@@ -291,6 +291,32 @@ fn check_form(
 }
 
 /// Plays the drill on every checked seed: no mitigation misses, the model one holds.
+/// The units a drill's text writes after a number.
+const UNITS: [&str; 6] = ["ms", "s", "min", "h", "%", "×"];
+
+/// `text` with a no-break space between a number and its unit ("0.5 s", "99 %"), so
+/// a wrapped line never leaves the unit alone at the start of the next. Writers type
+/// an ordinary space; one space becomes one character, so positions do not move.
+fn units_kept_with_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous = None;
+    for (i, c) in text.char_indices() {
+        let after = &text[i + c.len_utf8()..];
+        let unit_follows = UNITS.iter().any(|u| {
+            after
+                .strip_prefix(u)
+                .is_some_and(|rest| rest.chars().next().is_none_or(|n| !n.is_alphanumeric()))
+        });
+        if c == ' ' && previous.is_some_and(|p: char| p.is_ascii_digit()) && unit_follows {
+            out.push('\u{a0}');
+        } else {
+            out.push(c);
+        }
+        previous = Some(c);
+    }
+    out
+}
+
 /// How much longer than the longest wrong option a correct one may be. A learner who
 /// cannot tell the cause picks the longest, most detailed option; past this ratio that
 /// guess is right.
@@ -340,4 +366,17 @@ fn check_with_model(d: &Drill, at: &dyn Fn(&str, String) -> Problem) -> Vec<Prob
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::units_kept_with_numbers;
+
+    #[test]
+    fn a_unit_stays_with_its_number() {
+        assert_eq!(
+            units_kept_with_numbers("waits 0.5 s, 99 % of 2 ms; 3 seconds; 10 min"),
+            "waits 0.5\u{a0}s, 99\u{a0}% of 2\u{a0}ms; 3 seconds; 10\u{a0}min"
+        );
+    }
 }

@@ -36,7 +36,7 @@ fn drill_list_names_every_drill_with_its_slo() {
     assert!(out.status.success(), "{out:?}");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("dependency-hang"), "{text}");
-    assert!(text.contains("SLO: ≥ 97 %"), "{text}");
+    assert!(text.contains("SLO: ≥ 97\u{a0}%"), "{text}");
 }
 
 #[test]
