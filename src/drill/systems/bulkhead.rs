@@ -223,7 +223,7 @@ impl System for Spec {
                 name: format!("{critical} latency p99"),
                 unit: "ms".into(),
                 points: points(&stats[CRITICAL].latency_p99),
-                threshold: Some((1000.0, "1 s".into())),
+                threshold: Some((1000.0, "SLO limit".into())),
             },
             Metric {
                 name: format!("{critical} rejected"),

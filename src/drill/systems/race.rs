@@ -199,7 +199,7 @@ impl System for Spec {
                 name: "answer time p99".into(),
                 unit: "ms".into(),
                 points: answer_ms.p99(),
-                threshold: Some((1000.0, "1 s".into())),
+                threshold: Some((1000.0, "SLO limit".into())),
             },
             Metric {
                 name: "database call time p99".into(),
