@@ -145,8 +145,9 @@ pub enum YScale {
     LogMs,
 }
 
-/// A plot over a page's virtual time.
-pub struct TimeChart<'a> {
+/// A chart of the module: its title, y axis, traces and thresholds, built the same way
+/// for time and sweep plots; `K` holds what only one kind has.
+pub struct Chart<'a, K> {
     id: &'a str,
     title: &'a str,
     y_label: &'a str,
@@ -154,10 +155,19 @@ pub struct TimeChart<'a> {
     height: f32,
     traces: Vec<Trace<'a>>,
     thresholds: Vec<Threshold>,
+    kind: K,
+}
+
+/// A plot over a page's virtual time.
+pub type TimeChart<'a> = Chart<'a, TimeExtras>;
+
+/// What only a time plot has: shaded stretches of the time axis.
+#[derive(Default)]
+pub struct TimeExtras {
     bands: Vec<Band>,
 }
 
-impl<'a> TimeChart<'a> {
+impl<'a, K: Default> Chart<'a, K> {
     /// `title` is drawn above the plot; `y_label` names the y axis with its unit, short
     /// enough to fit the plot's height ("calls/s", "ms").
     pub fn new(id: &'a str, title: &'a str, y_label: &'a str) -> Self {
@@ -169,17 +179,14 @@ impl<'a> TimeChart<'a> {
             height: PLOT_HEIGHT,
             traces: Vec::new(),
             thresholds: Vec::new(),
-            bands: Vec::new(),
+            kind: K::default(),
         }
     }
+}
 
+impl<'a, K> Chart<'a, K> {
     pub fn percent(mut self) -> Self {
         self.scale = YScale::Percent;
-        self
-    }
-
-    pub fn log_ms(mut self) -> Self {
-        self.scale = YScale::LogMs;
         self
     }
 
@@ -198,34 +205,53 @@ impl<'a> TimeChart<'a> {
         self
     }
 
+    /// The title, then the legend row of the traces and thresholds and `extra`, unless
+    /// `legend` is off (small multiples share one row).
+    fn header_ui(&self, ui: &mut egui::Ui, legend: bool, extra: Vec<LegendEntry<'_>>) {
+        ui.label(egui::RichText::new(self.title).strong());
+        if legend {
+            let mut entries = legend_entries(&self.traces, &self.thresholds);
+            entries.extend(extra);
+            legend_row(ui, &entries);
+        }
+    }
+
+    /// Every y value drawn: the traces' points and the thresholds.
+    fn values(&self) -> impl Iterator<Item = f64> + '_ {
+        self.traces
+            .iter()
+            .flat_map(|t| t.points.iter().map(|p| p[1]))
+            .chain(self.thresholds.iter().map(|t| t.value))
+    }
+}
+
+impl<'a> TimeChart<'a> {
+    pub fn log_ms(mut self) -> Self {
+        self.scale = YScale::LogMs;
+        self
+    }
+
     pub fn band(mut self, band: Band) -> Self {
-        self.bands.push(band);
+        self.kind.bands.push(band);
         self
     }
 
     /// Draws the title, the legend row and the plot.
     pub fn show(self, ui: &mut egui::Ui, axis: &TimeAxis) {
         let dark = ui.visuals().dark_mode;
-        ui.label(egui::RichText::new(self.title).strong());
-        let mut entries = legend_entries(&self.traces, &self.thresholds);
-        entries.extend(
-            self.bands
-                .iter()
-                .map(|b| LegendEntry::band(&b.label, b.colour)),
-        );
-        legend_row(ui, &entries);
+        let bands = &self.kind.bands;
+        let band_entries = bands
+            .iter()
+            .map(|b| LegendEntry::band(&b.label, b.colour))
+            .collect();
+        self.header_ui(ui, true, band_entries);
         let log = self.scale == YScale::LogMs;
         let y_of = |v: f64| if log { v.max(1.0).log10() } else { v };
-        let values = || {
-            self.traces
-                .iter()
-                .flat_map(|t| t.points.iter().map(|p| p[1]))
-                .chain(self.thresholds.iter().map(|t| t.value))
-        };
         let y_max = match self.scale {
             YScale::Percent => 100.0,
-            YScale::Count => nice_max(values()),
-            YScale::LogMs => values()
+            YScale::Count => nice_max(self.values()),
+            YScale::LogMs => self
+                .values()
                 .filter(|v| v.is_finite())
                 .fold(10.0_f64, f64::max)
                 .log10()
@@ -249,7 +275,7 @@ impl<'a> TimeChart<'a> {
             // A little headroom so a line at the maximum is not drawn on the frame.
             plot.set_plot_bounds_y(0.0..=y_max * 1.04);
             // Bands are named in the legend row; a name here would print over the data.
-            for b in &self.bands {
+            for b in bands {
                 plot.span(
                     Span::new("", b.from..=b.to)
                         .fill(b.colour.fill(dark))

@@ -5,8 +5,7 @@
 
 use egui_plot::{Line, LineStyle, PlotPoint, PlotPoints, Points, Text, VLine};
 
-use super::{Threshold, Trace, YScale, base_plot, finite_runs, legend_row};
-use super::{legend_entries, nice_max, round_steps, threshold_line};
+use super::{Chart, YScale, base_plot, finite_runs, nice_max, round_steps, threshold_line};
 use crate::ui::theme::Semantic;
 
 /// A dashed vertical reference on the swept axis (a strategy's threshold), labelled.
@@ -31,76 +30,49 @@ pub struct SweepAxis<'a> {
 }
 
 /// A plot of series over a swept setting.
-pub struct SweepChart<'a> {
-    id: &'a str,
-    title: &'a str,
-    y_label: &'a str,
-    scale: YScale,
-    height: f32,
+pub type SweepChart<'a> = Chart<'a, SweepExtras>;
+
+/// What only a sweep plot has: a fixed width, vertical markers, a y value to keep in
+/// view, and the choice to leave the legend to a shared row.
+pub struct SweepExtras {
     width: Option<f32>,
     legend: bool,
-    traces: Vec<Trace<'a>>,
-    thresholds: Vec<Threshold>,
     markers: Vec<XMarker>,
     y_at_least: f64,
 }
 
-impl<'a> SweepChart<'a> {
-    pub fn new(id: &'a str, title: &'a str, y_label: &'a str) -> Self {
+impl Default for SweepExtras {
+    fn default() -> Self {
         Self {
-            id,
-            title,
-            y_label,
-            scale: YScale::Count,
-            height: super::PLOT_HEIGHT,
             width: None,
             legend: true,
-            traces: Vec::new(),
-            thresholds: Vec::new(),
             markers: Vec::new(),
             y_at_least: 0.0,
         }
     }
+}
 
+impl SweepChart<'_> {
     /// Keeps `value` on the y axis, so the axis stays put while a sweep is revealed.
     pub fn include_y(mut self, value: f64) -> Self {
-        self.y_at_least = self.y_at_least.max(value);
-        self
-    }
-
-    pub fn percent(mut self) -> Self {
-        self.scale = YScale::Percent;
-        self
-    }
-
-    pub fn height(mut self, height: f32) -> Self {
-        self.height = height;
+        self.kind.y_at_least = self.kind.y_at_least.max(value);
         self
     }
 
     pub fn width(mut self, width: f32) -> Self {
-        self.width = Some(width);
+        self.kind.width = Some(width);
         self
     }
 
-    /// Small multiples share one legend row, drawn once above them with [`legend_row`].
+    /// Small multiples share one legend row, drawn once above them with
+    /// [`legend_row`](super::legend_row).
     pub fn without_legend(mut self) -> Self {
-        self.legend = false;
-        self
-    }
-
-    pub fn trace(mut self, trace: Trace<'a>) -> Self {
-        self.traces.push(trace);
-        self
-    }
-
-    pub fn threshold(mut self, threshold: Threshold) -> Self {
-        self.thresholds.push(threshold);
+        self.kind.legend = false;
         self
     }
 
     pub fn marker(mut self, marker: XMarker) -> Self {
-        self.markers.push(marker);
+        self.kind.markers.push(marker);
         self
     }
 
@@ -108,19 +80,10 @@ impl<'a> SweepChart<'a> {
     /// values themselves (the log is taken here).
     pub fn show(self, ui: &mut egui::Ui, axis: &SweepAxis<'_>) {
         let dark = ui.visuals().dark_mode;
-        ui.label(egui::RichText::new(self.title).strong());
-        if self.legend {
-            legend_row(ui, &legend_entries(&self.traces, &self.thresholds));
-        }
+        self.header_ui(ui, self.kind.legend, Vec::new());
         let y_max = match self.scale {
             YScale::Percent => 100.0,
-            YScale::Count | YScale::LogMs => nice_max(
-                self.traces
-                    .iter()
-                    .flat_map(|t| t.points.iter().map(|p| p[1]))
-                    .chain(self.thresholds.iter().map(|t| t.value))
-                    .chain([self.y_at_least]),
-            ),
+            YScale::Count | YScale::LogMs => nice_max(self.values().chain([self.kind.y_at_least])),
         };
         let log = |v: f64| v.max(f64::MIN_POSITIVE).log10();
         let (first, last) = match (axis.values.first(), axis.values.last()) {
@@ -156,7 +119,7 @@ impl<'a> SweepChart<'a> {
                     .map_or_else(String::new, |&l| format(l))
             })
             .y_grid_spacer(round_steps(self.scale == YScale::Count));
-        if let Some(width) = self.width {
+        if let Some(width) = self.kind.width {
             plot = plot.width(width);
         }
         plot.show(ui, |plot| {
@@ -166,7 +129,7 @@ impl<'a> SweepChart<'a> {
             for t in &self.thresholds {
                 threshold_line(plot, t, [last + pad, y_max], t.value, dark);
             }
-            for m in &self.markers {
+            for m in &self.kind.markers {
                 let colour = m.colour.color(dark);
                 plot.vline(
                     VLine::new(m.label.clone(), log(m.value))
