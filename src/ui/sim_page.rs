@@ -22,6 +22,10 @@ use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::sim_controls::{SimAction, SimControls};
 use crate::ui::widgets::sim_plot::{NBSP, TimeAxis, TimeUnit};
 
+mod settings;
+
+pub use settings::Settings;
+
 /// The shortest gap between two repaints of a playing simulation: about 30 frames a
 /// second, plenty for models that change at 10 to 20 Hz.
 pub const FRAME_INTERVAL: Duration = Duration::from_millis(33);
@@ -81,11 +85,12 @@ pub struct Marker {
 
 /// What a simulation provides to the page. Virtual time is in ms throughout.
 pub trait SimBody: std::fmt::Debug {
-    /// The id in `sim::catalog`.
-    fn info(&self) -> &'static SimInfo;
-    fn unit(&self) -> ClockUnit {
-        ClockUnit::Seconds
-    }
+    /// Its entry in `sim::catalog`: id, title, notice and presets.
+    const INFO: &'static SimInfo;
+    const UNIT: ClockUnit = ClockUnit::Seconds;
+    /// Virtual ms one press of Step advances.
+    const STEP_MS: f64;
+    const DEFAULT_SPEED: f64 = 1.0;
     fn now_ms(&self) -> f64;
     /// The run's natural end: the page stops there and the scrubber ends there.
     fn end_ms(&self) -> f64;
@@ -107,15 +112,9 @@ pub trait SimBody: std::fmt::Debug {
     fn markers(&self) -> Vec<Marker> {
         Vec::new()
     }
-    /// Index of the preset in use in `info().presets`.
-    fn preset(&self) -> usize;
-    /// Takes the settings of preset `index` (the page rebuilds afterwards).
+    /// Takes the settings of preset `index` of `INFO.presets` (the page keeps the index
+    /// and rebuilds afterwards).
     fn set_preset(&mut self, index: usize);
-    /// Virtual ms one press of Step advances.
-    fn step_ms(&self) -> f64;
-    fn default_speed(&self) -> f64 {
-        1.0
-    }
     /// The simulation's fault buttons, in the strip after the preset; draw them with
     /// [`fault_group`]. Returns true when a scheduled fault was switched (the page then
     /// re-runs to the same moment); faults injected "now" need no re-run.
@@ -243,22 +242,32 @@ pub struct SimPage<B: SimBody> {
     /// Virtual time the learner asked for; a model of discrete moves may lag behind it
     /// by less than a move.
     position_ms: f64,
+    /// Index of the preset in use in `B::INFO.presets`.
+    preset: usize,
     guided: Guided,
 }
 
 impl<B: SimBody> SimPage<B> {
     pub fn new(mut body: B) -> Self {
         let controls = SimControls {
-            speed: body.default_speed(),
+            speed: B::DEFAULT_SPEED,
             ..SimControls::default()
         };
+        body.set_preset(0);
         body.rebuild(controls.seed);
         Self {
             body,
             controls,
             position_ms: 0.0,
+            preset: 0,
             guided: Guided::default(),
         }
+    }
+
+    /// Takes the settings of preset `index` (rebuild afterwards).
+    fn select_preset(&mut self, index: usize) {
+        self.preset = index;
+        self.body.set_preset(index);
     }
 
     fn rebuild(&mut self) {
@@ -286,14 +295,14 @@ impl<B: SimBody> SimPage<B> {
             SimAction::Reset => self.rebuild(),
             SimAction::Play if self.body.finished() => self.rebuild(),
             SimAction::Step => {
-                let to = (self.body.now_ms() + self.body.step_ms()).min(self.body.end_ms());
+                let to = (self.body.now_ms() + B::STEP_MS).min(self.body.end_ms());
                 self.body.advance_to(to);
                 self.position_ms = self.body.now_ms();
             }
             SimAction::Play | SimAction::None => {}
         }
         if self.controls.playing {
-            let ms = dt_secs.min(MAX_FRAME_SECS) * self.controls.speed * self.body.unit().ms();
+            let ms = dt_secs.min(MAX_FRAME_SECS) * self.controls.speed * B::UNIT.ms();
             let stop = self.guided.stop_ms.unwrap_or(f64::INFINITY);
             self.position_ms = (self.position_ms + ms).min(self.body.end_ms()).min(stop);
             self.body.advance_to(self.position_ms);
@@ -309,7 +318,7 @@ impl<B: SimBody> SimPage<B> {
         let Some(step) = steps.get(self.guided.step) else {
             return;
         };
-        let info = self.body.info();
+        let info = B::INFO;
         let done = |s: &GuidedStep| {
             shared
                 .store
@@ -387,12 +396,12 @@ impl<B: SimBody> SimPage<B> {
     }
 
     fn start_step(&mut self, step: &GuidedStep) {
-        let info = self.body.info();
+        let info = B::INFO;
         if let Some(i) = info.presets.iter().position(|p| p.name == step.preset) {
-            self.body.set_preset(i);
+            self.select_preset(i);
         }
         self.rebuild();
-        self.guided.stop_ms = Some(step.at * self.body.unit().ms());
+        self.guided.stop_ms = Some(step.at * B::UNIT.ms());
         self.controls.playing = true;
     }
 
@@ -443,7 +452,7 @@ impl<B: SimBody> SimPage<B> {
 
     fn strip_ui(&mut self, ui: &mut egui::Ui, info: &'static SimInfo) {
         let changed = ui.horizontal_wrapped(|ui| {
-            let mut preset = self.body.preset();
+            let mut preset = self.preset;
             if choice_ui(
                 ui,
                 "Preset",
@@ -453,7 +462,7 @@ impl<B: SimBody> SimPage<B> {
                 0..info.presets.len(),
                 |i| info.presets[i].label,
             ) {
-                self.body.set_preset(preset);
+                self.select_preset(preset);
                 self.rebuild();
             }
             self.body.strip_ui(ui)
@@ -470,7 +479,7 @@ impl<B: SimBody> SimPage<B> {
     }
 
     fn timeline_ui(&mut self, ui: &mut egui::Ui) {
-        let unit = self.body.unit();
+        let unit = B::UNIT;
         let end = self.body.end_ms();
         ui.horizontal(|ui| {
             ui.add_sized(
@@ -499,32 +508,32 @@ impl<B: SimBody> SimPage<B> {
 
 impl<B: SimBody> Page for SimPage<B> {
     fn info(&self) -> &'static SimInfo {
-        self.body.info()
+        B::INFO
     }
 
     fn open_fresh(&mut self) {
         self.controls.playing = false;
-        self.body.set_preset(0);
+        self.select_preset(0);
         self.rebuild();
     }
 
     fn open_at(&mut self, preset: &str, at: f64) {
         self.controls.playing = false;
-        let info = self.body.info();
+        let info = B::INFO;
         let index = info.presets.iter().position(|p| p.name == preset);
-        self.body.set_preset(index.unwrap_or(0));
+        self.select_preset(index.unwrap_or(0));
         self.rebuild();
-        self.seek(at * self.body.unit().ms());
+        self.seek(at * B::UNIT.ms());
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared, steps: &[GuidedStep]) {
-        let info = self.body.info();
+        let info = B::INFO;
         self.header_ui(ui, info);
-        let step_tip = match self.body.unit() {
+        let step_tip = match B::UNIT {
             ClockUnit::Steps => "Make one move".to_owned(),
             unit => format!(
                 "Advance {}",
-                unit.clock(self.body.step_ms(), self.body.end_ms())
+                unit.clock(B::STEP_MS, self.body.end_ms())
                     .trim_start_matches("t = ")
             ),
         };
@@ -541,14 +550,14 @@ impl<B: SimBody> Page for SimPage<B> {
             ui.ctx().request_repaint_after(FRAME_INTERVAL);
         }
         ui.separator();
-        let unit = self.body.unit();
+        let unit = B::UNIT;
         let axis = TimeAxis {
             link: egui::Id::unique(("sim-time", info.id)),
             end: self.body.end_ms() / unit.ms(),
             now: self.body.now_ms() / unit.ms(),
             unit: unit.plot_unit(),
         };
-        let preset = info.presets.get(self.body.preset());
+        let preset = info.presets.get(self.preset);
         let mut changed = false;
         egui::ScrollArea::vertical()
             .id_salt(("sim-body", info.id))
@@ -627,11 +636,11 @@ fn scrubber_ui(
 /// Rebuilds `body` from `seed` and plays it to `until_ms` in uneven frames, as the page
 /// does, for tests comparing a page's numbers with the headless run's.
 #[cfg(test)]
-pub fn play_in_frames(body: &mut impl SimBody, seed: u64, until_ms: f64) {
+pub fn play_in_frames<B: SimBody>(body: &mut B, seed: u64, until_ms: f64) {
     body.rebuild(seed);
     let mut t = 0.0;
     for frame in [16.0, 33.0, 7.0, 100.0].iter().cycle() {
-        t = (t + frame * body.unit().ms() / 1000.0).min(until_ms);
+        t = (t + frame * B::UNIT.ms() / 1000.0).min(until_ms);
         body.advance_to(t);
         if t >= until_ms {
             break;

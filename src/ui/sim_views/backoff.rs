@@ -13,7 +13,7 @@ use crate::sim::backoff::{
 use crate::sim::catalog::{self, SimInfo};
 use crate::sim::engine::SimTime;
 use crate::sim::presets;
-use crate::ui::sim_page::{SimBody, changed_note};
+use crate::ui::sim_page::{Settings, SimBody};
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::sim_plot::{self, Dash, LegendEntry, TimeAxis, legend_row};
@@ -94,21 +94,17 @@ impl std::fmt::Debug for Sweep {
 
 const INFO: &SimInfo = &catalog::SIMULATIONS[5];
 
-fn preset_config(index: usize) -> ContentionConfig {
-    INFO.presets
-        .get(index)
-        .and_then(|p| presets::backoff(p.name))
-        .unwrap_or(ContentionConfig {
-            record_writes: true,
-            ..ContentionConfig::article(50, Algorithm::FullJitter)
-        })
+fn preset_config(name: &str) -> ContentionConfig {
+    presets::backoff(name).unwrap_or(ContentionConfig {
+        record_writes: true,
+        ..ContentionConfig::article(50, Algorithm::FullJitter)
+    })
 }
 
 #[derive(Debug)]
 pub struct BackoffView {
-    preset: usize,
     /// The live run's clients and algorithm.
-    config: ContentionConfig,
+    settings: Settings<ContentionConfig>,
     seed: u64,
     sim: Option<ContentionSim>,
     /// When the live run's last client is done, from a copy run to the end at each
@@ -125,8 +121,7 @@ pub struct BackoffView {
 impl Default for BackoffView {
     fn default() -> Self {
         let mut view = Self {
-            preset: 0,
-            config: preset_config(0),
+            settings: Settings::new(INFO, preset_config),
             seed: 1,
             sim: None,
             end_ms: 1.0,
@@ -142,9 +137,9 @@ impl Default for BackoffView {
 }
 
 impl SimBody for BackoffView {
-    fn info(&self) -> &'static SimInfo {
-        INFO
-    }
+    const INFO: &'static SimInfo = INFO;
+    const STEP_MS: f64 = 50.0;
+    const DEFAULT_SPEED: f64 = 0.5;
 
     fn now_ms(&self) -> f64 {
         self.sim.as_ref().map_or(0.0, |s| s.now().as_ms())
@@ -166,28 +161,15 @@ impl SimBody for BackoffView {
 
     fn rebuild(&mut self, seed: u64) {
         self.seed = seed;
-        self.sim = ContentionSim::new(self.config.clone(), seed).ok();
+        self.sim = ContentionSim::new(self.settings.current.clone(), seed).ok();
         self.end_ms = self.sim.as_ref().map_or(1.0, |s| {
             let mut end = s.clone();
             end.run_to_end().time_ms.max(1.0)
         });
     }
 
-    fn preset(&self) -> usize {
-        self.preset
-    }
-
     fn set_preset(&mut self, index: usize) {
-        self.preset = index;
-        self.config = preset_config(index);
-    }
-
-    fn step_ms(&self) -> f64 {
-        50.0
-    }
-
-    fn default_speed(&self) -> f64 {
-        0.5
+        self.settings.select(index);
     }
 
     fn body_ui(&mut self, ui: &mut egui::Ui, _axis: &TimeAxis) -> bool {
@@ -274,7 +256,8 @@ impl BackoffView {
     /// a setting changed.
     fn live_ui(&mut self, ui: &mut egui::Ui) -> bool {
         ui.label(RichText::new("A live run").strong());
-        let mut c = self.config.clone();
+        let before = self.settings.current.clone();
+        let c = &mut self.settings.current;
         ui.horizontal_wrapped(|ui| {
             choice_ui(
                 ui,
@@ -290,12 +273,7 @@ impl BackoffView {
                 .labelled_by(label.id)
                 .on_hover_text("How many clients race for the row");
         });
-        let preset = preset_config(self.preset);
-        if changed_note(ui, c != preset) {
-            c = preset;
-        }
-        let changed = c != self.config;
-        self.config = c;
+        let changed = self.settings.changed_ui(ui, &before);
         let Some(sim) = self.sim.as_ref() else {
             ui.colored_label(Semantic::Failing.in_ui(ui), "This setting cannot run.");
             return changed;
@@ -304,7 +282,7 @@ impl BackoffView {
         ui.horizontal_wrapped(|ui| {
             ui.label(format!("writes sent: {}", sim.calls()));
             ui.separator();
-            ui.label(format!("done: {done} of {}", self.config.clients));
+            ui.label(format!("done: {done} of {}", self.settings.current.clients));
             if sim.finished() {
                 ui.separator();
                 ui.label(
@@ -324,14 +302,14 @@ impl BackoffView {
 
     fn timeline_ui(&mut self, ui: &mut egui::Ui) {
         ui.label(RichText::new("Writes over time, whole runs").strong());
-        let clients = self.config.clients;
+        let clients = self.settings.current.clients;
         ui.label(format!(
             "Writes reaching the server per 10\u{a0}ms, for {clients} clients and the same seed. \
              Without jitter the clients collide in waves, and each wave is further apart; with \
              jitter the writes thin out smoothly. The first 2.5\u{a0}s are shown; plain \
              exponential goes on for many seconds."
         ));
-        let clients = self.config.clients;
+        let clients = self.settings.current.clients;
         let key = (clients, self.seed);
         if self.compare_key != Some(key) {
             self.compare = Algorithm::ALL

@@ -14,7 +14,7 @@ use crate::sim::catalog::{self, SimInfo};
 use crate::sim::engine::SimTime;
 use crate::sim::presets;
 use crate::ui::sim_page::{
-    FRAME_INTERVAL, FaultButton, Marker, SimBody, changed_note, fault_group,
+    FRAME_INTERVAL, FaultButton, Marker, Settings, SimBody, changed_note, fault_group,
 };
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::breaker_diagram;
@@ -33,8 +33,7 @@ struct Seen {
 
 #[derive(Debug)]
 pub struct BreakerView {
-    preset: usize,
-    config: SystemConfig,
+    settings: Settings<SystemConfig>,
     /// Faults and states set by hand since the last reset, kept across seeks.
     injected: Vec<ScheduledFault>,
     manual: Vec<ScheduledState>,
@@ -46,11 +45,10 @@ pub struct BreakerView {
 
 impl Default for BreakerView {
     fn default() -> Self {
-        let config = preset_config(0);
-        let (with, without) = build(&config, 1);
+        let settings = Settings::new(INFO, |name| presets::breaker(name).unwrap_or_default());
+        let (with, without) = build(&settings.current, 1);
         Self {
-            preset: 0,
-            config,
+            settings,
             injected: Vec::new(),
             manual: Vec::new(),
             seed: 1,
@@ -59,13 +57,6 @@ impl Default for BreakerView {
             last: None,
         }
     }
-}
-
-fn preset_config(index: usize) -> SystemConfig {
-    INFO.presets
-        .get(index)
-        .and_then(|p| presets::breaker(p.name))
-        .unwrap_or_default()
 }
 
 /// The pair of runs: the same config and seed, with the breaker and with it disabled.
@@ -116,7 +107,7 @@ impl BreakerView {
     /// Both runs from the seed, with the faults and states injected so far replayed at
     /// their times.
     fn rerun(&mut self) {
-        let mut config = self.config.clone();
+        let mut config = self.settings.current.clone();
         config.faults.extend(self.injected.iter().copied());
         config.faults.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
         config.manual.extend(self.manual.iter().copied());
@@ -143,9 +134,8 @@ impl BreakerView {
 }
 
 impl SimBody for BreakerView {
-    fn info(&self) -> &'static SimInfo {
-        INFO
-    }
+    const INFO: &'static SimInfo = INFO;
+    const STEP_MS: f64 = 100.0;
 
     fn now_ms(&self) -> f64 {
         self.with.now().as_ms()
@@ -176,7 +166,8 @@ impl SimBody for BreakerView {
 
     fn markers(&self) -> Vec<Marker> {
         let mut markers: Vec<Marker> = self
-            .config
+            .settings
+            .current
             .faults
             .iter()
             .chain(&self.injected)
@@ -194,17 +185,8 @@ impl SimBody for BreakerView {
         markers
     }
 
-    fn preset(&self) -> usize {
-        self.preset
-    }
-
     fn set_preset(&mut self, index: usize) {
-        self.preset = index;
-        self.config = preset_config(index);
-    }
-
-    fn step_ms(&self) -> f64 {
-        100.0
+        self.settings.select(index);
     }
 
     fn strip_ui(&mut self, ui: &mut egui::Ui) -> bool {
@@ -383,7 +365,7 @@ impl BreakerView {
 
     /// The two runs side by side: answers, errors and caller threads.
     fn comparison_ui(&mut self, ui: &mut egui::Ui) {
-        let threads = self.config.caller.threads as usize;
+        let threads = self.settings.current.caller.threads as usize;
         ui.columns(2, |cols| {
             let runs = [
                 (&self.with, "With the breaker"),
@@ -456,7 +438,7 @@ impl BreakerView {
     fn plots_ui(&self, ui: &mut egui::Ui, axis: &TimeAxis) {
         let w = self.with.series();
         let wo = self.without.series();
-        let b = &self.config.breaker;
+        let b = &self.settings.current.breaker;
         TimeChart::new(
             "breaker-rates",
             "Breaker rates against their thresholds (with the breaker)",
@@ -506,7 +488,7 @@ impl BreakerView {
                 .dashed(),
             )
             .show(ui, axis);
-        let threads = self.config.caller.threads;
+        let threads = self.settings.current.caller.threads;
         TimeChart::new("breaker-threads", "Caller threads busy", "threads")
             .trace(Trace::new(
                 "with the breaker",
@@ -534,9 +516,12 @@ impl BreakerView {
         .trace(Trace::new("without it", wo.latency_p99.points(), Semantic::Waiting).dashed())
         .threshold(Threshold {
             name: "timeout".into(),
-            value: self.config.caller.timeout_ms,
+            value: self.settings.current.caller.timeout_ms,
             colour: Semantic::Neutral,
-            label: format!("timeout {}", qty(self.config.caller.timeout_ms, "ms")),
+            label: format!(
+                "timeout {}",
+                qty(self.settings.current.caller.timeout_ms, "ms")
+            ),
         })
         .show(ui, axis);
     }
@@ -544,12 +529,12 @@ impl BreakerView {
     /// The breaker's settings, under the state machine and window they shape. Returns
     /// true when one changed: the page then re-runs from the seed.
     fn breaker_settings_ui(&mut self, ui: &mut egui::Ui) -> bool {
-        let preset = preset_config(self.preset).breaker;
-        let mut changed = changed_note(ui, self.config.breaker != preset);
+        let preset = self.settings.preset().breaker.clone();
+        let mut changed = changed_note(ui, self.settings.current.breaker != preset);
         if changed {
-            self.config.breaker = preset;
+            self.settings.current.breaker = preset;
         }
-        let c = &mut self.config;
+        let c = &mut self.settings.current;
         egui::CollapsingHeader::new("Breaker settings (resilience4j names in tooltips)")
             .default_open(false)
             .show(ui, |ui| {
@@ -654,16 +639,17 @@ impl BreakerView {
 
     /// The caller's and the dependency's settings, under the two runs they drive.
     fn system_settings_ui(&mut self, ui: &mut egui::Ui) -> bool {
-        let preset = preset_config(self.preset);
+        let preset = self.settings.preset().clone();
         let mut changed = changed_note(
             ui,
-            self.config.caller != preset.caller || self.config.dependency != preset.dependency,
+            self.settings.current.caller != preset.caller
+                || self.settings.current.dependency != preset.dependency,
         );
         if changed {
-            self.config.caller = preset.caller;
-            self.config.dependency = preset.dependency;
+            self.settings.current.caller = preset.caller;
+            self.settings.current.dependency = preset.dependency;
         }
-        let c = &mut self.config;
+        let c = &mut self.settings.current;
         egui::CollapsingHeader::new("System settings")
             .default_open(false)
             .show(ui, |ui| {

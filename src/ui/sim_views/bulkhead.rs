@@ -12,7 +12,7 @@ use crate::sim::bulkhead::{
 use crate::sim::catalog::{self, SimInfo};
 use crate::sim::engine::SimTime;
 use crate::sim::presets;
-use crate::ui::sim_page::{FaultButton, Marker, SimBody, changed_note, fault_group};
+use crate::ui::sim_page::{FaultButton, Marker, Settings, SimBody, changed_note, fault_group};
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::setting_rows::{median_row, slider_row};
 use crate::ui::widgets::sim_plot::{Threshold, TimeAxis, TimeChart, Trace, qty};
@@ -30,17 +30,9 @@ fn workload_meaning(w: usize) -> Semantic {
     }
 }
 
-fn preset_config(index: usize) -> BulkheadConfig {
-    INFO.presets
-        .get(index)
-        .and_then(|p| presets::bulkhead(p.name))
-        .unwrap_or_default()
-}
-
 #[derive(Debug)]
 pub struct BulkheadView {
-    preset: usize,
-    config: BulkheadConfig,
+    settings: Settings<BulkheadConfig>,
     /// Faults injected by hand since the last reset, kept across seeks.
     injected: Vec<ScheduledBulkheadFault>,
     seed: u64,
@@ -50,11 +42,10 @@ pub struct BulkheadView {
 
 impl Default for BulkheadView {
     fn default() -> Self {
-        let config = preset_config(0);
-        let (shared_run, parted_run) = build(&config, 1);
+        let settings = Settings::new(INFO, |name| presets::bulkhead(name).unwrap_or_default());
+        let (shared_run, parted_run) = build(&settings.current, 1);
         Self {
-            preset: 0,
-            config,
+            settings,
             injected: Vec::new(),
             seed: 1,
             shared_run,
@@ -72,7 +63,7 @@ fn build(config: &BulkheadConfig, seed: u64) -> (BulkheadSim, BulkheadSim) {
 
 impl BulkheadView {
     fn rerun(&mut self) {
-        let mut config = self.config.clone();
+        let mut config = self.settings.current.clone();
         config.faults.extend(self.injected.iter().copied());
         config.faults.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
         (self.shared_run, self.parted_run) = build(&config, self.seed);
@@ -80,9 +71,8 @@ impl BulkheadView {
 }
 
 impl SimBody for BulkheadView {
-    fn info(&self) -> &'static SimInfo {
-        INFO
-    }
+    const INFO: &'static SimInfo = INFO;
+    const STEP_MS: f64 = 100.0;
 
     fn now_ms(&self) -> f64 {
         self.shared_run.now().as_ms()
@@ -111,7 +101,8 @@ impl SimBody for BulkheadView {
     }
 
     fn markers(&self) -> Vec<Marker> {
-        self.config
+        self.settings
+            .current
             .faults
             .iter()
             .chain(&self.injected)
@@ -130,17 +121,8 @@ impl SimBody for BulkheadView {
             .collect()
     }
 
-    fn preset(&self) -> usize {
-        self.preset
-    }
-
     fn set_preset(&mut self, index: usize) {
-        self.preset = index;
-        self.config = preset_config(index);
-    }
-
-    fn step_ms(&self) -> f64 {
-        100.0
+        self.settings.select(index);
     }
 
     fn strip_ui(&mut self, ui: &mut egui::Ui) -> bool {
@@ -167,7 +149,11 @@ impl SimBody for BulkheadView {
     fn body_ui(&mut self, ui: &mut egui::Ui, axis: &TimeAxis) -> bool {
         ui.horizontal_wrapped(|ui| {
             for w in [CRITICAL, REPORTS, BACKGROUND] {
-                swatch_ui(ui, workload_meaning(w), &self.config.workloads[w].name);
+                swatch_ui(
+                    ui,
+                    workload_meaning(w),
+                    &self.settings.current.workloads[w].name,
+                );
             }
             let state = if self.shared_run.reports_slow() {
                 "· reports are slow now"
@@ -305,12 +291,13 @@ impl BulkheadView {
         let occ = self.parted_run.occupancy();
         let shared_occ = &self.shared_run.occupancy()[0];
         let names: Vec<String> = self
-            .config
+            .settings
+            .current
             .workloads
             .iter()
             .map(|w| format!("{} pool", w.name))
             .collect();
-        let size = self.config.shared.max_concurrent_calls;
+        let size = self.settings.current.shared.max_concurrent_calls;
         let mut chart = TimeChart::new("bulkhead-occupancy", "Pool occupancy", "permits");
         for (w, s) in occ.iter().enumerate() {
             chart = chart.trace(Trace::new(&names[w], s.points(), workload_meaning(w)));
@@ -328,16 +315,17 @@ impl BulkheadView {
 
     /// Every pool setting, under the pools they size. True when one changed.
     fn settings_ui(&mut self, ui: &mut egui::Ui) -> bool {
-        let preset = preset_config(self.preset);
+        let preset = self.settings.preset().clone();
         let mut changed = changed_note(
             ui,
-            self.config.shared != preset.shared || self.config.workloads != preset.workloads,
+            self.settings.current.shared != preset.shared
+                || self.settings.current.workloads != preset.workloads,
         );
         if changed {
-            self.config.shared = preset.shared;
-            self.config.workloads = preset.workloads;
+            self.settings.current.shared = preset.shared;
+            self.settings.current.workloads = preset.workloads;
         }
-        let c = &mut self.config;
+        let c = &mut self.settings.current;
         egui::CollapsingHeader::new("Pool settings (resilience4j BulkheadConfig)")
             .default_open(false)
             .show(ui, |ui| {

@@ -11,7 +11,7 @@ use crate::sim::cascade::{
 use crate::sim::catalog::{self, SimInfo};
 use crate::sim::engine::SimTime;
 use crate::sim::presets;
-use crate::ui::sim_page::{FaultButton, Marker, SimBody, changed_note, fault_group};
+use crate::ui::sim_page::{FaultButton, Marker, Settings, SimBody, changed_note, fault_group};
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::sim_plot::{self, Band, TimeAxis, TimeChart, Trace as PlotTrace};
 
@@ -27,8 +27,7 @@ enum Tab {
 
 #[derive(Debug)]
 pub struct CascadeView {
-    preset: Preset,
-    config: CascadeConfig,
+    settings: Settings<CascadeConfig>,
     sim: Option<CascadeSim>,
     tab: Tab,
     /// The page whose trace is shown; `None` follows the slowest recent page.
@@ -43,8 +42,9 @@ const INFO: &SimInfo = &catalog::SIMULATIONS[7];
 impl Default for CascadeView {
     fn default() -> Self {
         let mut view = Self {
-            preset: Preset::NoTimeouts,
-            config: Preset::NoTimeouts.config(),
+            settings: Settings::new(INFO, |name| {
+                presets::cascade(name).unwrap_or_else(|| Preset::NoTimeouts.config())
+            }),
             sim: None,
             tab: Tab::Layers,
             selected_page: None,
@@ -79,9 +79,9 @@ fn outcome_semantic(outcome: Outcome) -> Semantic {
 }
 
 impl SimBody for CascadeView {
-    fn info(&self) -> &'static SimInfo {
-        INFO
-    }
+    const INFO: &'static SimInfo = INFO;
+    const STEP_MS: f64 = 500.0;
+    const DEFAULT_SPEED: f64 = 2.0;
 
     fn now_ms(&self) -> f64 {
         self.sim.as_ref().map_or(0.0, |s| s.now().as_ms())
@@ -98,12 +98,12 @@ impl SimBody for CascadeView {
     }
 
     fn rebuild(&mut self, seed: u64) {
-        self.sim = CascadeSim::new(self.config.clone(), seed).ok();
+        self.sim = CascadeSim::new(self.settings.current.clone(), seed).ok();
         self.selected_page = None;
     }
 
     fn markers(&self) -> Vec<Marker> {
-        let c = &self.config;
+        let c = &self.settings.current;
         let mut markers = Vec::new();
         if let Some(f) = c.slow_query {
             markers.push(Marker {
@@ -132,33 +132,14 @@ impl SimBody for CascadeView {
         markers
     }
 
-    fn preset(&self) -> usize {
-        Preset::ALL
-            .iter()
-            .position(|&p| p == self.preset)
-            .unwrap_or(0)
-    }
-
     fn set_preset(&mut self, index: usize) {
-        self.preset = Preset::ALL
-            .get(index)
-            .copied()
-            .unwrap_or(Preset::NoTimeouts);
-        self.config = self.preset.config();
-    }
-
-    fn step_ms(&self) -> f64 {
-        500.0
-    }
-
-    fn default_speed(&self) -> f64 {
-        2.0
+        self.settings.select(index);
     }
 
     /// The preset's two faults, each switched on (at the preset's times) or off.
     fn strip_ui(&mut self, ui: &mut egui::Ui) -> bool {
-        let preset = self.preset.config();
-        let c = &mut self.config;
+        let preset = self.settings.preset().clone();
+        let c = &mut self.settings.current;
         let buttons = [
             FaultButton::toggle(
                 "Slow analytics query",
@@ -212,9 +193,9 @@ impl SimBody for CascadeView {
 impl CascadeView {
     /// The timeouts and the pool layout, above the path they shape.
     fn settings_ui(&mut self, ui: &mut egui::Ui) -> bool {
-        let preset = self.preset.config();
+        let preset = self.settings.preset().clone();
         let differs = {
-            let c = &self.config;
+            let c = &self.settings.current;
             (
                 c.browser_timeout_ms,
                 c.balancer_timeout_ms,
@@ -234,7 +215,7 @@ impl CascadeView {
             )
         };
         let mut changed = false;
-        let c = &mut self.config;
+        let c = &mut self.settings.current;
         ui.horizontal_wrapped(|ui| {
             ui.label("Timeouts:");
             changed |= seconds_ui(ui, "browser", &mut c.browser_timeout_ms);

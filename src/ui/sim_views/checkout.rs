@@ -6,7 +6,7 @@ use crate::sim::catalog::{self, SimInfo};
 use crate::sim::checkout::{CheckoutConfig, CheckoutSim, Immediate, Order, OrderState};
 use crate::sim::engine::SimTime;
 use crate::sim::presets;
-use crate::ui::sim_page::{ClockUnit, Marker, SimBody, changed_note};
+use crate::ui::sim_page::{ClockUnit, Marker, Settings, SimBody};
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::counter_grid::{Counter, counter_grid, failing_if_any};
 use crate::ui::widgets::sim_plot::{Band, TimeAxis, TimeChart, Trace, qty};
@@ -15,17 +15,9 @@ const RECENT: usize = 8;
 
 const INFO: &SimInfo = &catalog::SIMULATIONS[4];
 
-fn preset_config(index: usize) -> CheckoutConfig {
-    INFO.presets
-        .get(index)
-        .and_then(|p| presets::checkout(p.name))
-        .unwrap_or_default()
-}
-
 #[derive(Debug)]
 pub struct CheckoutView {
-    preset: usize,
-    config: CheckoutConfig,
+    settings: Settings<CheckoutConfig>,
     sim: CheckoutSim,
     /// When the last job settles, found by running a copy to the end at each rebuild
     /// (about 500 orders: well under a millisecond).
@@ -36,8 +28,7 @@ pub struct CheckoutView {
 impl Default for CheckoutView {
     fn default() -> Self {
         let mut view = Self {
-            preset: 0,
-            config: preset_config(0),
+            settings: Settings::new(INFO, |name| presets::checkout(name).unwrap_or_default()),
             sim: CheckoutSim::default(),
             end_ms: 0.0,
             error: None,
@@ -62,13 +53,10 @@ fn minutes(ms: f64) -> String {
 }
 
 impl SimBody for CheckoutView {
-    fn info(&self) -> &'static SimInfo {
-        INFO
-    }
-
-    fn unit(&self) -> ClockUnit {
-        ClockUnit::Minutes
-    }
+    const INFO: &'static SimInfo = INFO;
+    const UNIT: ClockUnit = ClockUnit::Minutes;
+    const STEP_MS: f64 = 60_000.0;
+    const DEFAULT_SPEED: f64 = 5.0;
 
     fn now_ms(&self) -> f64 {
         self.sim.now().as_ms()
@@ -87,7 +75,7 @@ impl SimBody for CheckoutView {
     }
 
     fn rebuild(&mut self, seed: u64) {
-        match CheckoutSim::new(self.config.clone(), seed) {
+        match CheckoutSim::new(self.settings.current.clone(), seed) {
             Ok(sim) => {
                 self.sim = sim;
                 self.error = None;
@@ -96,14 +84,17 @@ impl SimBody for CheckoutView {
         }
         let mut end = self.sim.clone();
         end.run_to_end();
-        self.end_ms = end.now().as_ms().max(self.config.run_min * 60_000.0);
+        self.end_ms = end
+            .now()
+            .as_ms()
+            .max(self.settings.current.run_min * 60_000.0);
     }
 
     fn markers(&self) -> Vec<Marker> {
-        if self.config.outage_min <= 0.0 {
+        if self.settings.current.outage_min <= 0.0 {
             return Vec::new();
         }
-        let start = self.config.outage_start_min * 60_000.0;
+        let start = self.settings.current.outage_start_min * 60_000.0;
         vec![
             Marker {
                 at_ms: start,
@@ -111,28 +102,15 @@ impl SimBody for CheckoutView {
                 colour: Semantic::Failing,
             },
             Marker {
-                at_ms: start + self.config.outage_min * 60_000.0,
+                at_ms: start + self.settings.current.outage_min * 60_000.0,
                 label: "the gateway is back".into(),
                 colour: Semantic::Healthy,
             },
         ]
     }
 
-    fn preset(&self) -> usize {
-        self.preset
-    }
-
     fn set_preset(&mut self, index: usize) {
-        self.preset = index;
-        self.config = preset_config(index);
-    }
-
-    fn step_ms(&self) -> f64 {
-        60_000.0
-    }
-
-    fn default_speed(&self) -> f64 {
-        5.0
+        self.settings.select(index);
     }
 
     fn body_ui(&mut self, ui: &mut egui::Ui, axis: &TimeAxis) -> bool {
@@ -156,7 +134,8 @@ impl CheckoutView {
     /// The checkout's design, the outage and the worker's retry budget, above the
     /// status and plot they change.
     fn config_ui(&mut self, ui: &mut egui::Ui) -> bool {
-        let mut c = self.config.clone();
+        let before = self.settings.current.clone();
+        let c = &mut self.settings.current;
         ui.horizontal_wrapped(|ui| {
             ui.checkbox(&mut c.asynchronous, "asynchronous checkout (the fix)")
                 .on_hover_text("Off: the checkout fails when the charge fails, as in the incident");
@@ -224,13 +203,7 @@ impl CheckoutView {
             .small()
             .color(ui.visuals().weak_text_color()),
         );
-        let preset = preset_config(self.preset);
-        if changed_note(ui, c != preset) {
-            c = preset;
-        }
-        let changed = c != self.config;
-        self.config = c;
-        changed
+        self.settings.changed_ui(ui, &before)
     }
 
     fn status_ui(&self, ui: &mut egui::Ui) {
@@ -342,13 +315,13 @@ impl CheckoutView {
     }
 
     fn plot_ui(&self, ui: &mut egui::Ui, axis: &TimeAxis) {
-        let start = self.config.outage_start_min;
+        let start = self.settings.current.outage_start_min;
         let mut chart =
             TimeChart::new("checkout-states", "Orders by state over time", "orders").height(240.0);
-        if self.config.outage_min > 0.0 {
+        if self.settings.current.outage_min > 0.0 {
             chart = chart.band(Band {
                 from: start,
-                to: start + self.config.outage_min,
+                to: start + self.settings.current.outage_min,
                 label: "gateway outage".into(),
                 colour: Semantic::Failing,
             });

@@ -9,20 +9,13 @@ use egui::RichText;
 use crate::sim::catalog::{self, SimInfo};
 use crate::sim::collapse::{self, Backoff, CollapseConfig, Load, Second, State, classify};
 use crate::sim::presets;
-use crate::ui::sim_page::{Marker, SimBody};
+use crate::ui::sim_page::{Marker, Settings, SimBody};
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::sim_plot::{
     Band, Threshold, TimeAxis, TimeChart, Trace, qty, state_ribbon, stretches,
 };
 
 const INFO: &SimInfo = &catalog::SIMULATIONS[9];
-
-fn preset_load(index: usize) -> Load {
-    INFO.presets
-        .get(index)
-        .and_then(|p| presets::collapse(p.name))
-        .unwrap_or(Load::Spike)
-}
 
 /// The colour of each run, as on the retry-storm page: red retries at once, green backs
 /// off.
@@ -57,7 +50,8 @@ struct Run {
 
 #[derive(Debug)]
 pub struct CollapseView {
-    preset: usize,
+    /// The offered load of the preset (the page has no other setting).
+    settings: Settings<Load>,
     /// The pair for `key`: no backoff, then jitter.
     runs: Vec<Run>,
     key: Option<(Load, u64)>,
@@ -68,7 +62,7 @@ pub struct CollapseView {
 impl Default for CollapseView {
     fn default() -> Self {
         let mut view = Self {
-            preset: 0,
+            settings: Settings::new(INFO, |name| presets::collapse(name).unwrap_or(Load::Spike)),
             runs: Vec::new(),
             key: None,
             error: None,
@@ -80,9 +74,9 @@ impl Default for CollapseView {
 }
 
 impl SimBody for CollapseView {
-    fn info(&self) -> &'static SimInfo {
-        INFO
-    }
+    const INFO: &'static SimInfo = INFO;
+    const STEP_MS: f64 = 1000.0;
+    const DEFAULT_SPEED: f64 = 4.0;
 
     fn now_ms(&self) -> f64 {
         self.now_ms
@@ -149,20 +143,8 @@ impl SimBody for CollapseView {
         markers
     }
 
-    fn preset(&self) -> usize {
-        self.preset
-    }
-
     fn set_preset(&mut self, index: usize) {
-        self.preset = index;
-    }
-
-    fn step_ms(&self) -> f64 {
-        1000.0
-    }
-
-    fn default_speed(&self) -> f64 {
-        4.0
+        self.settings.select(index);
     }
 
     fn body_ui(&mut self, ui: &mut egui::Ui, axis: &TimeAxis) -> bool {
@@ -182,7 +164,7 @@ impl SimBody for CollapseView {
 
 impl CollapseView {
     fn load(&self) -> Load {
-        preset_load(self.preset)
+        self.settings.current
     }
 
     /// Whether second `s` is over at the moment shown.

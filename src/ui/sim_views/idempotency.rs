@@ -9,7 +9,7 @@ use crate::sim::idempotency::{
     ClientOutcome, Design, IdemConfig, IdemSim, Order, SweepPoint, sweep,
 };
 use crate::sim::presets;
-use crate::ui::sim_page::{SimBody, changed_note};
+use crate::ui::sim_page::{Settings, SimBody};
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::counter_grid::{Counter, counter_grid, failing_if_any};
@@ -22,17 +22,9 @@ const SWEEP_SEEDS: [u64; 3] = [11, 12, 13];
 
 const INFO: &SimInfo = &catalog::SIMULATIONS[3];
 
-fn preset_config(index: usize) -> IdemConfig {
-    INFO.presets
-        .get(index)
-        .and_then(|p| presets::idempotency(p.name))
-        .unwrap_or_default()
-}
-
 #[derive(Debug)]
 pub struct IdempotencyView {
-    preset: usize,
-    config: IdemConfig,
+    settings: Settings<IdemConfig>,
     sim: IdemSim,
     /// When the run ends (every order done), found by running a copy to the end at
     /// each rebuild: a few hundred orders, well under a millisecond.
@@ -47,8 +39,7 @@ pub struct IdempotencyView {
 impl Default for IdempotencyView {
     fn default() -> Self {
         let mut view = Self {
-            preset: 0,
-            config: preset_config(0),
+            settings: Settings::new(INFO, |name| presets::idempotency(name).unwrap_or_default()),
             sim: IdemSim::default(),
             end_ms: 0.0,
             error: None,
@@ -69,9 +60,9 @@ fn design_meaning(design: Design) -> Semantic {
 }
 
 impl SimBody for IdempotencyView {
-    fn info(&self) -> &'static SimInfo {
-        INFO
-    }
+    const INFO: &'static SimInfo = INFO;
+    const STEP_MS: f64 = 500.0;
+    const DEFAULT_SPEED: f64 = 2.0;
 
     fn now_ms(&self) -> f64 {
         self.sim.now().as_ms()
@@ -90,7 +81,7 @@ impl SimBody for IdempotencyView {
     }
 
     fn rebuild(&mut self, seed: u64) {
-        match IdemSim::new(self.config.clone(), seed) {
+        match IdemSim::new(self.settings.current.clone(), seed) {
             Ok(sim) => {
                 self.sim = sim;
                 self.error = None;
@@ -105,21 +96,8 @@ impl SimBody for IdempotencyView {
         self.end_ms = end.now().as_ms().max(1.0);
     }
 
-    fn preset(&self) -> usize {
-        self.preset
-    }
-
     fn set_preset(&mut self, index: usize) {
-        self.preset = index;
-        self.config = preset_config(index);
-    }
-
-    fn step_ms(&self) -> f64 {
-        500.0
-    }
-
-    fn default_speed(&self) -> f64 {
-        2.0
+        self.settings.select(index);
     }
 
     fn body_ui(&mut self, ui: &mut egui::Ui, _axis: &TimeAxis) -> bool {
@@ -143,7 +121,8 @@ impl SimBody for IdempotencyView {
 impl IdempotencyView {
     /// The server and network settings, above the counters they drive.
     fn config_ui(&mut self, ui: &mut egui::Ui) -> bool {
-        let mut c = self.config.clone();
+        let before = self.settings.current.clone();
+        let c = &mut self.settings.current;
         ui.horizontal_wrapped(|ui| {
             choice_ui(
                 ui,
@@ -184,13 +163,7 @@ impl IdempotencyView {
             )
             .labelled_by(label.id);
         });
-        let preset = preset_config(self.preset);
-        if changed_note(ui, c != preset) {
-            c = preset;
-        }
-        let changed = c != self.config;
-        self.config = c;
-        changed
+        self.settings.changed_ui(ui, &before)
     }
 
     fn counters_ui(&mut self, ui: &mut egui::Ui) {
@@ -199,7 +172,10 @@ impl IdempotencyView {
         let status = if self.sim.is_finished() {
             format!("Finished: all {started} orders done.")
         } else {
-            format!("{} of {} orders started", started, self.config.orders)
+            format!(
+                "{} of {} orders started",
+                started, self.settings.current.orders
+            )
         };
         ui.label(status);
         let items: [Counter; 12] = [
@@ -362,7 +338,7 @@ impl IdempotencyView {
             egui::RichText::new(format!(
                 "Duplicate charges per 100 orders. Each point: the mean of {} runs of {} orders, with requests and responses both lost at that rate.",
                 SWEEP_SEEDS.len(),
-                self.config.orders
+                self.settings.current.orders
             ))
             .small()
             .color(ui.visuals().weak_text_color()),
@@ -371,7 +347,7 @@ impl IdempotencyView {
             design: Design::NoDedup,
             drop_request: 0.0,
             drop_response: 0.0,
-            ..self.config.clone()
+            ..self.settings.current.clone()
         };
         if self.sweep.as_ref().is_none_or(|(k, _)| *k != key) {
             self.sweep = sweep(&key, &SWEEP_RATES, &SWEEP_SEEDS)
@@ -414,10 +390,13 @@ impl IdempotencyView {
                     );
                 }
                 plot.vline(
-                    VLine::new("current loss rate", self.config.drop_response * 100.0)
-                        .color(Semantic::Accent.color(dark))
-                        .width(2.0)
-                        .style(egui_plot::LineStyle::dashed_loose()),
+                    VLine::new(
+                        "current loss rate",
+                        self.settings.current.drop_response * 100.0,
+                    )
+                    .color(Semantic::Accent.color(dark))
+                    .width(2.0)
+                    .style(egui_plot::LineStyle::dashed_loose()),
                 );
             });
     }

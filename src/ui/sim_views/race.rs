@@ -13,7 +13,7 @@ use crate::sim::race::checker::Checker;
 use crate::sim::race::{
     BuyerResult, MAX_BUYERS, MAX_STOCK, MIN_BUYERS, Note, Race, RaceConfig, Strategy,
 };
-use crate::ui::sim_page::{ClockUnit, SimBody, changed_note};
+use crate::ui::sim_page::{ClockUnit, Settings, SimBody, changed_note};
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::sim_plot::TimeAxis;
@@ -29,8 +29,7 @@ const AXIS_H: f32 = 20.0;
 
 #[derive(Debug)]
 pub struct RaceView {
-    preset: usize,
-    config: RaceConfig,
+    settings: Settings<RaceConfig>,
     race: Race,
     seed: u64,
     rng: SimRng,
@@ -50,21 +49,13 @@ pub struct RaceView {
 
 const INFO: &SimInfo = &catalog::SIMULATIONS[2];
 
-fn preset_config(index: usize) -> RaceConfig {
-    INFO.presets
-        .get(index)
-        .and_then(|p| presets::race(p.name))
-        .unwrap_or_default()
-}
-
 impl Default for RaceView {
     fn default() -> Self {
-        let config = preset_config(0);
+        let settings = Settings::new(INFO, |name| presets::race(name).unwrap_or_default());
         Self {
-            preset: 0,
-            race: Race::new(config.clone()).unwrap_or_default(),
-            recorded_for: config.clone(),
-            config,
+            race: Race::new(settings.current.clone()).unwrap_or_default(),
+            recorded_for: settings.current.clone(),
+            settings,
             seed: 1,
             rng: SimRng::new(1),
             script: None,
@@ -83,13 +74,9 @@ const MOVE_MS: f64 = 1000.0;
 const MAX_MOVES: usize = 1000;
 
 impl SimBody for RaceView {
-    fn info(&self) -> &'static SimInfo {
-        INFO
-    }
-
-    fn unit(&self) -> ClockUnit {
-        ClockUnit::Steps
-    }
+    const INFO: &'static SimInfo = INFO;
+    const UNIT: ClockUnit = ClockUnit::Steps;
+    const STEP_MS: f64 = MOVE_MS;
 
     fn now_ms(&self) -> f64 {
         self.race.trace().len() as f64 * MOVE_MS
@@ -128,46 +115,37 @@ impl SimBody for RaceView {
     fn rebuild(&mut self, seed: u64) {
         self.seed = seed;
         self.rng = SimRng::new(seed);
-        self.race = Race::new(self.config.clone()).unwrap_or_default();
+        self.race = Race::new(self.settings.current.clone()).unwrap_or_default();
         self.recorded = self
             .script
             .as_ref()
             .map(|(_, s)| s.clone())
             .unwrap_or_default();
-        self.recorded_for = self.config.clone();
+        self.recorded_for = self.settings.current.clone();
     }
 
     /// Replays the first moves of the recorded run; new settings start a fresh run.
     fn seek(&mut self, seed: u64, ms: f64) {
-        if self.config != self.recorded_for || seed != self.seed {
+        if self.settings.current != self.recorded_for || seed != self.seed {
             self.script = None;
             self.rebuild(seed);
             return;
         }
         let n = ((ms / MOVE_MS).floor() as usize).min(self.recorded.len());
         self.rng = SimRng::new(seed);
-        self.race = Race::replay(self.config.clone(), &self.recorded[..n])
-            .or_else(|_| Race::new(self.config.clone()))
+        self.race = Race::replay(self.settings.current.clone(), &self.recorded[..n])
+            .or_else(|_| Race::new(self.settings.current.clone()))
             .unwrap_or_default();
     }
 
-    fn preset(&self) -> usize {
-        self.preset
-    }
-
     fn set_preset(&mut self, index: usize) {
-        self.preset = index;
-        self.config = preset_config(index);
+        self.settings.select(index);
         self.script = None;
         self.list_start = 0;
     }
 
-    fn step_ms(&self) -> f64 {
-        MOVE_MS
-    }
-
     fn body_ui(&mut self, ui: &mut egui::Ui, _axis: &TimeAxis) -> bool {
-        let before = self.config.clone();
+        let before = self.settings.current.clone();
         self.config_ui(ui);
         ui.add_space(theme::SPACE_XS);
         self.moves_ui(ui);
@@ -179,13 +157,13 @@ impl SimBody for RaceView {
         self.table_ui(ui);
         ui.add_space(theme::SPACE_M);
         self.list_ui(ui);
-        self.config != before
+        self.settings.current != before
     }
 }
 
 impl RaceView {
     fn config_ui(&mut self, ui: &mut egui::Ui) {
-        let mut config = self.config.clone();
+        let mut config = self.settings.current.clone();
         ui.horizontal_wrapped(|ui| {
             choice_ui(
                 ui,
@@ -224,12 +202,11 @@ impl RaceView {
                 _ => {}
             }
         });
-        let preset = preset_config(self.preset);
-        if changed_note(ui, config != preset) {
-            config = preset;
+        if changed_note(ui, config != *self.settings.preset()) {
+            config = self.settings.preset().clone();
         }
-        if config != self.config && Race::new(config.clone()).is_ok() {
-            self.config = config;
+        if config != self.settings.current && Race::new(config.clone()).is_ok() {
+            self.settings.current = config;
             self.list_start = 0;
         }
     }
@@ -268,7 +245,7 @@ impl RaceView {
     fn undo(&mut self) {
         let mut schedule = self.race.schedule();
         schedule.pop();
-        if let Ok(race) = Race::replay(self.config.clone(), &schedule) {
+        if let Ok(race) = Race::replay(self.settings.current.clone(), &schedule) {
             self.race = race;
         }
     }
@@ -277,8 +254,8 @@ impl RaceView {
         let mut chosen = None;
         ui.horizontal_wrapped(|ui| {
             ui.label("Move:");
-            for actor in 0..self.config.actor_count() {
-                let name = self.config.actor_name(actor);
+            for actor in 0..self.settings.current.actor_count() {
+                let name = self.settings.current.actor_name(actor);
                 let (text, enabled) =
                     match (self.race.next_step(actor), self.race.is_enabled(actor)) {
                         (Some(step), true) => (format!("{name}: {}", step.label()), true),
@@ -314,7 +291,7 @@ impl RaceView {
     }
 
     fn timeline_ui(&mut self, ui: &mut egui::Ui) {
-        let lanes = Lanes::new(&self.config);
+        let lanes = Lanes::new(&self.settings.current);
         let trace = self.race.trace();
         // Fill the width, but never more: the start stays visible until the run outgrows it.
         let fit = ((ui.available_width() - NAME_W - 24.0) / COL_W)
@@ -333,7 +310,7 @@ impl RaceView {
             ui.spacing_mut().item_spacing.x = 0.0;
             // The lane names stay put while the steps scroll.
             let (names, _) = ui.allocate_exact_size(vec2(NAME_W, height), Sense::hover());
-            for (name, y, h) in lanes.rows(&self.config) {
+            for (name, y, h) in lanes.rows(&self.settings.current) {
                 let band = Rect::from_min_size(names.min + vec2(0.0, y), vec2(NAME_W, h));
                 ui.painter()
                     .rect_filled(band.shrink2(vec2(0.0, 1.0)), 0, lane_bg);
@@ -355,7 +332,7 @@ impl RaceView {
                     let size = vec2(columns as f32 * COL_W, height);
                     let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
                     let painter = ui.painter_at(rect);
-                    for (_, y, h) in lanes.rows(&self.config) {
+                    for (_, y, h) in lanes.rows(&self.settings.current) {
                         let band = Rect::from_min_size(rect.min + vec2(0.0, y), vec2(size.x, h));
                         painter.rect_filled(band.shrink2(vec2(0.0, 1.0)), 0, lane_bg);
                     }
@@ -377,7 +354,7 @@ impl RaceView {
                     }
                     // The row between the lanes: the start, then its value after every step.
                     let band_y = rect.top() + lanes.band_y;
-                    let initial = RowView::initial(&self.config);
+                    let initial = RowView::initial(&self.settings.current);
                     let rows =
                         std::iter::once(initial).chain(trace.iter().map(|r| RowView::from(&r.row)));
                     for (c, row) in rows.enumerate() {
@@ -387,7 +364,7 @@ impl RaceView {
                             text
                         };
                         let centre = Pos2::new(col_x(c) + COL_W / 2.0, band_y + BAND_H / 2.0);
-                        if row.stock < 0 || row.orders > self.config.stock {
+                        if row.stock < 0 || row.orders > self.settings.current.stock {
                             // From the oversell on, the row itself is wrong: tint it.
                             let cell = Rect::from_center_size(centre, vec2(COL_W, BAND_H - 2.0));
                             painter.rect_filled(cell, 0, Semantic::Failing.fill(dark));
@@ -403,7 +380,7 @@ impl RaceView {
                         if row.held > 0 {
                             extra.push_str(&format!(" · held {}", row.held));
                         }
-                        let colour = if row.orders > self.config.stock {
+                        let colour = if row.orders > self.settings.current.stock {
                             Semantic::Failing.color(dark)
                         } else {
                             weak
@@ -456,7 +433,7 @@ impl RaceView {
                     }
                     // The next column: who can move (click to move) and who has finished.
                     let c = last + 1;
-                    for actor in 0..self.config.actor_count() {
+                    for actor in 0..self.settings.current.actor_count() {
                         let cell = lanes.cell(actor, col_x(c), rect.top());
                         match (self.race.next_step(actor), self.race.is_enabled(actor)) {
                             (Some(step), true) => {
@@ -483,7 +460,7 @@ impl RaceView {
                                     "click to move",
                                     weak,
                                 );
-                                let name = self.config.actor_name(actor);
+                                let name = self.settings.current.actor_name(actor);
                                 if response
                                     .on_hover_text(format!("Move {name} next"))
                                     .clicked()
@@ -552,7 +529,7 @@ impl RaceView {
                 ui.label(
                     egui::RichText::new(format!(
                         "Finished after {step} steps: {}",
-                        out.summary(self.config.stock)
+                        out.summary(self.settings.current.stock)
                     ))
                     .strong()
                     .color(meaning.in_ui(ui)),
@@ -568,7 +545,7 @@ impl RaceView {
                     ),
                     None => format!(
                         "click a blue box (or press 1-{}) to choose who moves; Step or Play lets seed {} choose",
-                        self.config.actor_count(),
+                        self.settings.current.actor_count(),
                         self.seed
                     ),
                 };
@@ -586,7 +563,7 @@ impl RaceView {
     fn refresh_table(&mut self) {
         let key = RaceConfig {
             strategy: Strategy::Naive,
-            ..self.config.clone()
+            ..self.settings.current.clone()
         };
         if self.table_key.as_ref() == Some(&key) {
             return;
@@ -607,7 +584,7 @@ impl RaceView {
     fn current_checker(&self) -> Option<&Checker> {
         self.table
             .iter()
-            .find(|c| c.config().strategy == self.config.strategy)
+            .find(|c| c.config().strategy == self.settings.current.strategy)
     }
 
     fn table_ui(&mut self, ui: &mut egui::Ui) {
@@ -617,7 +594,7 @@ impl RaceView {
         ui.label(
             egui::RichText::new(format!(
                 "{} buyers, {} ticket(s). Wrong = oversold (more orders than stock, or stock below 0), tickets lost, or stuck. Click a strategy to watch it.",
-                self.config.buyers, self.config.stock
+                self.settings.current.buyers, self.settings.current.stock
             ))
             .small()
             .color(ui.visuals().weak_text_color()),
@@ -640,7 +617,10 @@ impl RaceView {
                     let t = checker.tally();
                     let strategy = checker.config().strategy;
                     if ui
-                        .selectable_label(strategy == self.config.strategy, strategy.label())
+                        .selectable_label(
+                            strategy == self.settings.current.strategy,
+                            strategy.label(),
+                        )
                         .clicked()
                     {
                         pick = Some(strategy);
@@ -664,7 +644,7 @@ impl RaceView {
             ui.label(egui::RichText::new(checker.summary()).italics());
         }
         if let Some(strategy) = pick {
-            self.config.strategy = strategy;
+            self.settings.current.strategy = strategy;
             self.list_start = 0;
         }
     }
@@ -725,13 +705,13 @@ impl RaceView {
                 checker.schedule(k)
             };
             let Some(schedule) = schedule else { continue };
-            let Ok(race) = Race::replay(self.config.clone(), &schedule) else {
+            let Ok(race) = Race::replay(self.settings.current.clone(), &schedule) else {
                 continue;
             };
             let Some(out) = race.outcome() else { continue };
             let names: Vec<String> = schedule
                 .iter()
-                .map(|&a| self.config.actor_name(a))
+                .map(|&a| self.settings.current.actor_name(a))
                 .collect();
             let verdict = if out.wrong() {
                 "✗ wrong"
@@ -769,11 +749,11 @@ impl RaceView {
             });
         }
         if let Some((k, schedule)) = picked
-            && let Ok(race) = Race::replay(self.config.clone(), &schedule)
+            && let Ok(race) = Race::replay(self.settings.current.clone(), &schedule)
         {
             self.race = race;
             self.recorded = schedule.clone();
-            self.recorded_for = self.config.clone();
+            self.recorded_for = self.settings.current.clone();
             self.script = Some((k, schedule));
         }
     }

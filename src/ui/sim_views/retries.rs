@@ -17,7 +17,7 @@ use crate::sim::catalog::{self, SimInfo};
 use crate::sim::headless::RETRY_PANEL_CLIENTS;
 use crate::sim::presets;
 use crate::sim::retry_strategies::{PAGE_RATES, PAGE_RUNS, ProgressiveSweep, Strategy, SweepRow};
-use crate::ui::sim_page::{ClockUnit, SimBody, changed_note};
+use crate::ui::sim_page::{ClockUnit, Settings, SimBody, changed_note};
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::sim_plot::{
     Dash, LegendEntry, SweepAxis, SweepChart, Threshold, TimeAxis, Trace, XMarker, legend_row,
@@ -29,13 +29,6 @@ const INFO: &SimInfo = &catalog::SIMULATIONS[8];
 const FRAME_BUDGET: Duration = Duration::from_millis(8);
 /// The clients of the main sweep (the post's).
 const CLIENTS: u32 = 100;
-
-fn preset_strategies(index: usize) -> &'static [Strategy] {
-    INFO.presets
-        .get(index)
-        .and_then(|p| presets::retries(p.name))
-        .unwrap_or(&Strategy::POST)
-}
 
 /// One colour per strategy; the real budgets are dashed, so the post's four stand out.
 fn strategy_colour(strategy: Strategy) -> Semantic {
@@ -69,12 +62,13 @@ fn pct(p: f64) -> String {
 
 #[derive(Debug)]
 pub struct RetriesView {
-    preset: usize,
+    /// The strategies of the preset (the page changes only the runs per point).
+    settings: Settings<&'static [Strategy]>,
     runs: u32,
     /// The preset's strategies over the post's 100 clients, then the post's four over
     /// each other client count of the panel (its 100 clients are the first sweep's).
     sweeps: Vec<ProgressiveSweep>,
-    key: Option<(usize, u32, u64)>,
+    key: Option<(&'static [Strategy], u32, u64)>,
     error: Option<String>,
     /// The sweep step the clock asked for.
     target: usize,
@@ -83,7 +77,9 @@ pub struct RetriesView {
 impl Default for RetriesView {
     fn default() -> Self {
         let mut view = Self {
-            preset: 0,
+            settings: Settings::new(INFO, |name| {
+                presets::retries(name).unwrap_or(&Strategy::POST)
+            }),
             runs: PAGE_RUNS,
             sweeps: Vec::new(),
             key: None,
@@ -96,13 +92,9 @@ impl Default for RetriesView {
 }
 
 impl SimBody for RetriesView {
-    fn info(&self) -> &'static SimInfo {
-        INFO
-    }
-
-    fn unit(&self) -> ClockUnit {
-        ClockUnit::Steps
-    }
+    const INFO: &'static SimInfo = INFO;
+    const UNIT: ClockUnit = ClockUnit::Steps;
+    const STEP_MS: f64 = 1000.0;
 
     /// The step asked for, even while its rate is still being computed: Step and Play
     /// move on from it, and the page says what is still computing.
@@ -128,7 +120,7 @@ impl SimBody for RetriesView {
 
     fn rebuild(&mut self, seed: u64) {
         self.target = 0;
-        let key = (self.preset, self.runs, seed);
+        let key = (self.settings.current, self.runs, seed);
         if self.key == Some(key) {
             return;
         }
@@ -136,7 +128,7 @@ impl SimBody for RetriesView {
         self.error = None;
         let mut sweeps = vec![ProgressiveSweep::new(
             &PAGE_RATES,
-            preset_strategies(self.preset),
+            self.settings.current,
             CLIENTS,
             self.runs,
             seed,
@@ -149,16 +141,8 @@ impl SimBody for RetriesView {
         self.sweeps = sweeps;
     }
 
-    fn preset(&self) -> usize {
-        self.preset
-    }
-
     fn set_preset(&mut self, index: usize) {
-        self.preset = index;
-    }
-
-    fn step_ms(&self) -> f64 {
-        1000.0
+        self.settings.select(index);
     }
 
     fn body_ui(&mut self, ui: &mut egui::Ui, _axis: &TimeAxis) -> bool {
@@ -272,7 +256,7 @@ impl RetriesView {
                 .labelled_by(label.id)
                 .on_hover_text("Each point is the mean of this many seeded runs of 10 s");
             let total: usize = self.sweeps.iter().map(|s| s.rows().len()).sum();
-            let all = PAGE_RATES.len() * (preset_strategies(self.preset).len() + 8);
+            let all = PAGE_RATES.len() * (self.settings.current.len() + 8);
             if total < all {
                 ui.spinner();
                 ui.weak(format!(
@@ -338,7 +322,7 @@ impl RetriesView {
     }
 
     fn main_plots_ui(&self, ui: &mut egui::Ui) {
-        let strategies = preset_strategies(self.preset);
+        let strategies = self.settings.current;
         let axis = self.axis("retries-main", &[0.01, 0.02, 0.05, 0.1, 0.2, 0.75]);
         let success: Vec<_> = strategies
             .iter()

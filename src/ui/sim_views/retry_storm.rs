@@ -9,19 +9,12 @@ use crate::sim::catalog::{self, SimInfo};
 use crate::sim::engine::{Series, SimTime};
 use crate::sim::presets;
 use crate::sim::retry_storm::{RetryBudget, StormConfig, StormSim, StormTotals};
-use crate::ui::sim_page::{Marker, SimBody, changed_note};
+use crate::ui::sim_page::{Marker, Settings, SimBody};
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::sim_plot::{Band, Threshold, TimeAxis, TimeChart, Trace, qty};
 
 const INFO: &SimInfo = &catalog::SIMULATIONS[6];
-
-fn preset_config(index: usize) -> StormConfig {
-    INFO.presets
-        .get(index)
-        .and_then(|p| presets::retry_storm(p.name))
-        .unwrap_or_default()
-}
 
 /// Retry tokens per second for a budget of `pct` percent of the demand.
 fn budget_for(config: &StormConfig, pct: f64) -> RetryBudget {
@@ -34,9 +27,7 @@ fn budget_for(config: &StormConfig, pct: f64) -> RetryBudget {
 
 #[derive(Debug)]
 pub struct RetryStormView {
-    preset: usize,
-    /// The run with the budget; the plain run is the same without it.
-    config: StormConfig,
+    settings: Settings<StormConfig>,
     plain: Option<StormSim>,
     budgeted: Option<StormSim>,
 }
@@ -44,8 +35,7 @@ pub struct RetryStormView {
 impl Default for RetryStormView {
     fn default() -> Self {
         let mut view = Self {
-            preset: 0,
-            config: preset_config(0),
+            settings: Settings::new(INFO, |name| presets::retry_storm(name).unwrap_or_default()),
             plain: None,
             budgeted: None,
         };
@@ -55,9 +45,9 @@ impl Default for RetryStormView {
 }
 
 impl SimBody for RetryStormView {
-    fn info(&self) -> &'static SimInfo {
-        INFO
-    }
+    const INFO: &'static SimInfo = INFO;
+    const STEP_MS: f64 = 1000.0;
+    const DEFAULT_SPEED: f64 = 5.0;
 
     fn now_ms(&self) -> f64 {
         self.plain.as_ref().map_or(0.0, |s| s.now().as_ms())
@@ -77,14 +67,14 @@ impl SimBody for RetryStormView {
     fn rebuild(&mut self, seed: u64) {
         let plain = StormConfig {
             budget: None,
-            ..self.config.clone()
+            ..self.settings.current.clone()
         };
         self.plain = StormSim::new(plain, seed).ok();
-        self.budgeted = StormSim::new(self.config.clone(), seed).ok();
+        self.budgeted = StormSim::new(self.settings.current.clone(), seed).ok();
     }
 
     fn markers(&self) -> Vec<Marker> {
-        let c = &self.config;
+        let c = &self.settings.current;
         if c.outage_len_s <= 0.0 {
             return Vec::new();
         }
@@ -102,21 +92,8 @@ impl SimBody for RetryStormView {
         ]
     }
 
-    fn preset(&self) -> usize {
-        self.preset
-    }
-
     fn set_preset(&mut self, index: usize) {
-        self.preset = index;
-        self.config = preset_config(index);
-    }
-
-    fn step_ms(&self) -> f64 {
-        1000.0
-    }
-
-    fn default_speed(&self) -> f64 {
-        5.0
+        self.settings.select(index);
     }
 
     fn body_ui(&mut self, ui: &mut egui::Ui, axis: &TimeAxis) -> bool {
@@ -132,7 +109,8 @@ impl SimBody for RetryStormView {
 impl RetryStormView {
     /// The clients' retry settings, the outage and the budget, above the runs.
     fn settings_ui(&mut self, ui: &mut egui::Ui) -> bool {
-        let mut c = self.config.clone();
+        let before = self.settings.current.clone();
+        let c = &mut self.settings.current;
         let mut budget_pct = c
             .budget
             .map_or(10.0, |b| 100.0 * b.per_sec / c.demand_per_sec.max(1e-9));
@@ -169,16 +147,10 @@ impl RetryStormView {
                 .on_hover_text("Retry tokens added per second, as a share of new requests")
                 .changed()
             {
-                c.budget = Some(budget_for(&c, budget_pct));
+                c.budget = Some(budget_for(c, budget_pct));
             }
         });
-        let preset = preset_config(self.preset);
-        if changed_note(ui, c != preset) {
-            c = preset;
-        }
-        let changed = c != self.config;
-        self.config = c;
-        changed
+        self.settings.changed_ui(ui, &before)
     }
 
     fn status_ui(&self, ui: &mut egui::Ui) {
