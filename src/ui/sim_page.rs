@@ -22,8 +22,10 @@ use crate::ui::widgets::choice::choice_ui;
 use crate::ui::widgets::sim_controls::{SimAction, SimControls};
 use crate::ui::widgets::sim_plot::{NBSP, TimeAxis, TimeUnit};
 
+mod paired;
 mod settings;
 
+pub use paired::{Injected, PairedModel, PairedRuns};
 pub use settings::Settings;
 
 /// The shortest gap between two repaints of a playing simulation: about 30 frames a

@@ -3,8 +3,8 @@
 //! seed with and without the breaker, so the point of the pattern is visible.
 //!
 //! Seeking re-runs both systems from the seed with the faults and hand-set states
-//! injected so far (at their times): about 20 calls a virtual second, so a full
-//! re-run is a few thousand calls.
+//! injected so far (at their times, see [`PairedRuns`]): about 20 calls a virtual
+//! second, so a full re-run is a few thousand calls.
 
 use crate::sim::breaker::{
     BreakerSystem, Fault, ScheduledFault, ScheduledState, Snapshot, State, SystemConfig,
@@ -14,7 +14,8 @@ use crate::sim::catalog::{self, SimInfo};
 use crate::sim::engine::SimTime;
 use crate::sim::presets;
 use crate::ui::sim_page::{
-    FRAME_INTERVAL, FaultButton, Marker, Settings, SimBody, changed_note, fault_group,
+    FRAME_INTERVAL, FaultButton, Injected, Marker, PairedModel, PairedRuns, Settings, SimBody,
+    changed_note, fault_group,
 };
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::breaker_diagram;
@@ -34,48 +35,82 @@ struct Seen {
 #[derive(Debug)]
 pub struct BreakerView {
     settings: Settings<SystemConfig>,
-    /// Faults and states set by hand since the last reset, kept across seeks.
-    injected: Vec<ScheduledFault>,
-    manual: Vec<ScheduledState>,
-    seed: u64,
-    with: BreakerSystem,
-    without: BreakerSystem,
+    /// With the breaker and with it disabled, and the faults and states set by hand.
+    runs: PairedRuns<BreakerSystem>,
     last: Option<Seen>,
 }
 
 impl Default for BreakerView {
     fn default() -> Self {
         let settings = Settings::new(INFO, |name| presets::breaker(name).unwrap_or_default());
-        let (with, without) = build(&settings.current, 1);
         Self {
+            runs: PairedRuns::new(&settings.current, 1),
             settings,
-            injected: Vec::new(),
-            manual: Vec::new(),
-            seed: 1,
-            with,
-            without,
             last: None,
         }
     }
 }
 
-/// The pair of runs: the same config and seed, with the breaker and with it disabled.
-fn build(config: &SystemConfig, seed: u64) -> (BreakerSystem, BreakerSystem) {
-    let with = BreakerSystem::new(
-        SystemConfig {
-            use_breaker: true,
-            ..config.clone()
-        },
-        seed,
-    );
-    let without = BreakerSystem::new(
-        SystemConfig {
-            use_breaker: false,
-            ..config.clone()
-        },
-        seed,
-    );
-    (with, without)
+/// What the learner does to a breaker run by hand.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum BreakerInjection {
+    /// A fault of the dependency, in both runs.
+    Fault(Fault),
+    /// A state forced on the breaker (the run without one has nothing to force).
+    State(State),
+}
+
+impl PairedModel for BreakerSystem {
+    type Config = SystemConfig;
+    type Injection = BreakerInjection;
+
+    /// The same config and seed, with the breaker and with it disabled.
+    fn pair(
+        config: &SystemConfig,
+        injected: &[Injected<BreakerInjection>],
+        seed: u64,
+    ) -> (Self, Self) {
+        let mut config = config.clone();
+        for i in injected {
+            match i.what {
+                BreakerInjection::Fault(fault) => config.faults.push(ScheduledFault {
+                    at_ms: i.at_ms,
+                    fault,
+                }),
+                BreakerInjection::State(state) => config.manual.push(ScheduledState {
+                    at_ms: i.at_ms,
+                    state,
+                }),
+            }
+        }
+        config.faults.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        let run = |use_breaker| {
+            BreakerSystem::new(
+                SystemConfig {
+                    use_breaker,
+                    ..config.clone()
+                },
+                seed,
+            )
+        };
+        (run(true), run(false))
+    }
+
+    fn now(&self) -> SimTime {
+        BreakerSystem::now(self)
+    }
+
+    fn advance_to(&mut self, until: SimTime) {
+        BreakerSystem::advance_to(self, until);
+    }
+
+    fn inject(&mut self, injection: BreakerInjection, with_pattern: bool) {
+        match injection {
+            BreakerInjection::Fault(fault) => BreakerSystem::inject(self, fault),
+            BreakerInjection::State(state) if with_pattern => self.set_breaker_state(state),
+            BreakerInjection::State(_) => {}
+        }
+    }
 }
 
 fn state_meaning(state: State) -> Semantic {
@@ -103,42 +138,12 @@ fn fault_meaning(fault: Fault) -> Semantic {
     }
 }
 
-impl BreakerView {
-    /// Both runs from the seed, with the faults and states injected so far replayed at
-    /// their times.
-    fn rerun(&mut self) {
-        let mut config = self.settings.current.clone();
-        config.faults.extend(self.injected.iter().copied());
-        config.faults.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
-        config.manual.extend(self.manual.iter().copied());
-        (self.with, self.without) = build(&config, self.seed);
-        self.last = None;
-    }
-
-    fn inject(&mut self, fault: Fault) {
-        self.injected.push(ScheduledFault {
-            at_ms: self.with.now().as_ms(),
-            fault,
-        });
-        self.with.inject(fault);
-        self.without.inject(fault);
-    }
-
-    fn force(&mut self, state: State) {
-        self.manual.push(ScheduledState {
-            at_ms: self.with.now().as_ms(),
-            state,
-        });
-        self.with.set_breaker_state(state);
-    }
-}
-
 impl SimBody for BreakerView {
     const INFO: &'static SimInfo = INFO;
     const STEP_MS: f64 = 100.0;
 
     fn now_ms(&self) -> f64 {
-        self.with.now().as_ms()
+        self.runs.now_ms()
     }
 
     fn end_ms(&self) -> f64 {
@@ -146,22 +151,18 @@ impl SimBody for BreakerView {
     }
 
     fn advance_to(&mut self, ms: f64) {
-        let until = SimTime::from_ms(ms.min(self.end_ms()));
-        self.with.advance_to(until);
-        self.without.advance_to(until);
+        self.runs.advance_to(ms.min(self.end_ms()));
     }
 
     fn rebuild(&mut self, seed: u64) {
-        self.seed = seed;
-        self.injected.clear();
-        self.manual.clear();
-        self.rerun();
+        self.runs.rebuild(&self.settings.current, seed);
+        self.last = None;
     }
 
     fn seek(&mut self, seed: u64, ms: f64) {
-        self.seed = seed;
-        self.rerun();
-        self.advance_to(ms);
+        self.runs
+            .seek(&self.settings.current, seed, ms.min(self.end_ms()));
+        self.last = None;
     }
 
     fn markers(&self) -> Vec<Marker> {
@@ -170,14 +171,18 @@ impl SimBody for BreakerView {
             .current
             .faults
             .iter()
-            .chain(&self.injected)
-            .map(|f| Marker {
-                at_ms: f.at_ms,
-                label: fault_label(f.fault).to_owned(),
-                colour: fault_meaning(f.fault),
+            .map(|f| (f.at_ms, f.fault))
+            .chain(self.runs.injected().iter().filter_map(|i| match i.what {
+                BreakerInjection::Fault(fault) => Some((i.at_ms, fault)),
+                BreakerInjection::State(_) => None,
+            }))
+            .map(|(at_ms, fault)| Marker {
+                at_ms,
+                label: fault_label(fault).to_owned(),
+                colour: fault_meaning(fault),
             })
             .collect();
-        markers.extend(self.with.transitions().iter().map(|t| Marker {
+        markers.extend(self.runs.with.transitions().iter().map(|t| Marker {
             at_ms: t.at.as_ms(),
             label: format!("breaker {} → {}", t.from, t.to),
             colour: state_meaning(t.to),
@@ -200,7 +205,7 @@ impl SimBody for BreakerView {
             FaultButton::now("Recover", "The dependency is healthy again"),
         ];
         if let Some(i) = fault_group(ui, "Dependency", &faults) {
-            self.inject(FAULTS[i]);
+            self.runs.inject(BreakerInjection::Fault(FAULTS[i]));
         }
         const STATES: [State; 3] = [State::ForcedOpen, State::Disabled, State::Closed];
         let states = [
@@ -212,7 +217,7 @@ impl SimBody for BreakerView {
             FaultButton::now("Force CLOSED", "Back to CLOSED with a fresh window"),
         ];
         if let Some(i) = fault_group(ui, "Breaker", &states) {
-            self.force(STATES[i]);
+            self.runs.inject(BreakerInjection::State(STATES[i]));
         }
         false
     }
@@ -233,7 +238,7 @@ impl BreakerView {
     /// The state machine, the window strip and the numbers behind the current state.
     fn live_ui(&mut self, ui: &mut egui::Ui) {
         let now_secs = ui.input(|i| i.time);
-        if let Some(&t) = self.with.transitions().last() {
+        if let Some(&t) = self.runs.with.transitions().last() {
             let is_new = self.last.is_none_or(|s| s.transition != t);
             if is_new {
                 self.last = Some(Seen {
@@ -246,7 +251,7 @@ impl BreakerView {
             .last
             .map(|s| (t_since(now_secs, s.shown_at), s.transition));
         ui.horizontal_top(|ui| {
-            breaker_diagram::state_machine_ui(ui, self.with.breaker().state(), animating);
+            breaker_diagram::state_machine_ui(ui, self.runs.with.breaker().state(), animating);
             ui.add_space(theme::SPACE_M);
             ui.vertical(|ui| {
                 self.window_ui(ui);
@@ -264,7 +269,7 @@ impl BreakerView {
                         .strong(),
                     );
                     ui.label(t.reason.to_string());
-                } else if self.with.now().0 == 0 {
+                } else if self.runs.with.now().0 == 0 {
                     ui.weak("No state change yet. Press Play (Space), or inject a fault.");
                 } else {
                     ui.weak("No state change yet: the breaker is CLOSED.");
@@ -277,9 +282,9 @@ impl BreakerView {
     }
 
     fn window_ui(&mut self, ui: &mut egui::Ui) {
-        let now = self.with.now();
-        let rates = self.with.breaker_rates();
-        let breaker = self.with.breaker();
+        let now = self.runs.with.now();
+        let rates = self.runs.with.breaker_rates();
+        let breaker = self.runs.with.breaker();
         let state = breaker.state();
         let config = breaker.config().clone();
         ui.label(egui::RichText::new("Sliding window").strong());
@@ -368,8 +373,8 @@ impl BreakerView {
         let threads = self.settings.current.caller.threads as usize;
         ui.columns(2, |cols| {
             let runs = [
-                (&self.with, "With the breaker"),
-                (&self.without, "Without it (same seed)"),
+                (&self.runs.with, "With the breaker"),
+                (&self.runs.without, "Without it (same seed)"),
             ];
             for (ui, (sys, title)) in cols.iter_mut().zip(runs) {
                 egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -436,8 +441,8 @@ impl BreakerView {
     }
 
     fn plots_ui(&self, ui: &mut egui::Ui, axis: &TimeAxis) {
-        let w = self.with.series();
-        let wo = self.without.series();
+        let w = self.runs.with.series();
+        let wo = self.runs.without.series();
         let b = &self.settings.current.breaker;
         TimeChart::new(
             "breaker-rates",
@@ -791,14 +796,14 @@ mod tests {
         play_in_frames(&mut view, 3, 25_000.0);
         let cli = headless::run("breaker", None, 3, Some(25.0)).unwrap();
         for (name, value) in [
-            ("with.arrivals", view.with.stats().arrivals),
+            ("with.arrivals", view.runs.with.stats().arrivals),
             (
                 "with.rejected_by_breaker",
-                view.with.stats().rejected_by_breaker,
+                view.runs.with.stats().rejected_by_breaker,
             ),
             (
                 "without.rejected_by_pool",
-                view.without.stats().rejected_by_pool,
+                view.runs.without.stats().rejected_by_pool,
             ),
         ] {
             assert_eq!(cli.counter(name), Some(value as f64), "{name}");

@@ -2,7 +2,8 @@
 //! partitioned pools, side by side on one seed, while the report query turns slow. Each
 //! pool is a grid of slots coloured by the workload holding it, with its queue below.
 //!
-//! Seeking re-runs both layouts from the seed with the faults injected so far: about
+//! Seeking re-runs both layouts from the seed with the faults injected so far (see
+//! [`PairedRuns`]): about
 //! 60 requests a virtual second, so a full re-run is a few thousand requests.
 
 use crate::sim::bulkhead::{
@@ -12,7 +13,10 @@ use crate::sim::bulkhead::{
 use crate::sim::catalog::{self, SimInfo};
 use crate::sim::engine::SimTime;
 use crate::sim::presets;
-use crate::ui::sim_page::{FaultButton, Marker, Settings, SimBody, changed_note, fault_group};
+use crate::ui::sim_page::{
+    FaultButton, Injected, Marker, PairedModel, PairedRuns, Settings, SimBody, changed_note,
+    fault_group,
+};
 use crate::ui::theme::{self, Semantic};
 use crate::ui::widgets::setting_rows::{median_row, slider_row};
 use crate::ui::widgets::sim_plot::{Threshold, TimeAxis, TimeChart, Trace, qty};
@@ -33,40 +37,54 @@ fn workload_meaning(w: usize) -> Semantic {
 #[derive(Debug)]
 pub struct BulkheadView {
     settings: Settings<BulkheadConfig>,
-    /// Faults injected by hand since the last reset, kept across seeks.
-    injected: Vec<ScheduledBulkheadFault>,
-    seed: u64,
-    shared_run: BulkheadSim,
-    parted_run: BulkheadSim,
+    /// Partitioned pools, one shared pool, and the faults injected by hand.
+    runs: PairedRuns<BulkheadSim>,
 }
 
 impl Default for BulkheadView {
     fn default() -> Self {
         let settings = Settings::new(INFO, |name| presets::bulkhead(name).unwrap_or_default());
-        let (shared_run, parted_run) = build(&settings.current, 1);
         Self {
+            runs: PairedRuns::new(&settings.current, 1),
             settings,
-            injected: Vec::new(),
-            seed: 1,
-            shared_run,
-            parted_run,
         }
     }
 }
 
-fn build(config: &BulkheadConfig, seed: u64) -> (BulkheadSim, BulkheadSim) {
-    (
-        BulkheadSim::new(config.with_mode(PoolMode::Shared), seed),
-        BulkheadSim::new(config.with_mode(PoolMode::Partitioned), seed),
-    )
-}
+impl PairedModel for BulkheadSim {
+    type Config = BulkheadConfig;
+    type Injection = BulkheadFault;
 
-impl BulkheadView {
-    fn rerun(&mut self) {
-        let mut config = self.settings.current.clone();
-        config.faults.extend(self.injected.iter().copied());
+    /// The same config and seed, with partitioned pools and with one shared pool.
+    fn pair(
+        config: &BulkheadConfig,
+        injected: &[Injected<BulkheadFault>],
+        seed: u64,
+    ) -> (Self, Self) {
+        let mut config = config.clone();
+        config
+            .faults
+            .extend(injected.iter().map(|i| ScheduledBulkheadFault {
+                at_ms: i.at_ms,
+                fault: i.what,
+            }));
         config.faults.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
-        (self.shared_run, self.parted_run) = build(&config, self.seed);
+        (
+            BulkheadSim::new(config.with_mode(PoolMode::Partitioned), seed),
+            BulkheadSim::new(config.with_mode(PoolMode::Shared), seed),
+        )
+    }
+
+    fn now(&self) -> SimTime {
+        BulkheadSim::now(self)
+    }
+
+    fn advance_to(&mut self, until: SimTime) {
+        BulkheadSim::advance_to(self, until);
+    }
+
+    fn inject(&mut self, fault: BulkheadFault, _with_pattern: bool) {
+        BulkheadSim::inject(self, fault);
     }
 }
 
@@ -75,7 +93,7 @@ impl SimBody for BulkheadView {
     const STEP_MS: f64 = 100.0;
 
     fn now_ms(&self) -> f64 {
-        self.shared_run.now().as_ms()
+        self.runs.now_ms()
     }
 
     fn end_ms(&self) -> f64 {
@@ -83,21 +101,16 @@ impl SimBody for BulkheadView {
     }
 
     fn advance_to(&mut self, ms: f64) {
-        let until = SimTime::from_ms(ms.min(self.end_ms()));
-        self.shared_run.advance_to(until);
-        self.parted_run.advance_to(until);
+        self.runs.advance_to(ms.min(self.end_ms()));
     }
 
     fn rebuild(&mut self, seed: u64) {
-        self.seed = seed;
-        self.injected.clear();
-        self.rerun();
+        self.runs.rebuild(&self.settings.current, seed);
     }
 
     fn seek(&mut self, seed: u64, ms: f64) {
-        self.seed = seed;
-        self.rerun();
-        self.advance_to(ms);
+        self.runs
+            .seek(&self.settings.current, seed, ms.min(self.end_ms()));
     }
 
     fn markers(&self) -> Vec<Marker> {
@@ -105,15 +118,16 @@ impl SimBody for BulkheadView {
             .current
             .faults
             .iter()
-            .chain(&self.injected)
-            .map(|f| match f.fault {
+            .map(|f| (f.at_ms, f.fault))
+            .chain(self.runs.injected().iter().map(|i| (i.at_ms, i.what)))
+            .map(|(at_ms, fault)| match fault {
                 BulkheadFault::ReportsSlow => Marker {
-                    at_ms: f.at_ms,
+                    at_ms,
                     label: "the report query turns slow".into(),
                     colour: Semantic::Slow,
                 },
                 BulkheadFault::Recover => Marker {
-                    at_ms: f.at_ms,
+                    at_ms,
                     label: "reports are fast again".into(),
                     colour: Semantic::Healthy,
                 },
@@ -135,13 +149,7 @@ impl SimBody for BulkheadView {
             FaultButton::now("Recover", "Reports are fast again"),
         ];
         if let Some(i) = fault_group(ui, "Reports", &buttons) {
-            let fault = FAULTS[i];
-            self.injected.push(ScheduledBulkheadFault {
-                at_ms: self.shared_run.now().as_ms(),
-                fault,
-            });
-            self.shared_run.inject(fault);
-            self.parted_run.inject(fault);
+            self.runs.inject(FAULTS[i]);
         }
         false
     }
@@ -155,7 +163,7 @@ impl SimBody for BulkheadView {
                     &self.settings.current.workloads[w].name,
                 );
             }
-            let state = if self.shared_run.reports_slow() {
+            let state = if self.runs.without.reports_slow() {
                 "· reports are slow now"
             } else {
                 "· all workloads healthy"
@@ -178,8 +186,8 @@ impl BulkheadView {
     fn pools_ui(&mut self, ui: &mut egui::Ui) {
         ui.columns(2, |cols| {
             let runs = [
-                (&self.shared_run, "One shared pool"),
-                (&self.parted_run, "Partitioned bulkheads (same seed)"),
+                (&self.runs.without, "One shared pool"),
+                (&self.runs.with, "Partitioned bulkheads (same seed)"),
             ];
             for (ui, (sim, title)) in cols.iter_mut().zip(runs) {
                 egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -235,8 +243,8 @@ impl BulkheadView {
                 ui.end_row();
                 for w in [CRITICAL, REPORTS, BACKGROUND] {
                     for (sim, mode) in [
-                        (&self.shared_run, "shared"),
-                        (&self.parted_run, "partitioned"),
+                        (&self.runs.without, "shared"),
+                        (&self.runs.with, "partitioned"),
                     ] {
                         let s = &sim.stats()[w];
                         ui.colored_label(
@@ -266,8 +274,8 @@ impl BulkheadView {
     }
 
     fn plots_ui(&self, ui: &mut egui::Ui, axis: &TimeAxis) {
-        let sh = &self.shared_run.stats()[CRITICAL];
-        let pa = &self.parted_run.stats()[CRITICAL];
+        let sh = &self.runs.without.stats()[CRITICAL];
+        let pa = &self.runs.with.stats()[CRITICAL];
         TimeChart::new(
             "bulkhead-latency",
             "Critical API latency (p99; gaps: nothing finished)",
@@ -288,8 +296,8 @@ impl BulkheadView {
             ))
             .trace(Trace::new("shared pool", sh.rejections.points(), Semantic::Waiting).dashed())
             .show(ui, axis);
-        let occ = self.parted_run.occupancy();
-        let shared_occ = &self.shared_run.occupancy()[0];
+        let occ = self.runs.with.occupancy();
+        let shared_occ = &self.runs.without.occupancy()[0];
         let names: Vec<String> = self
             .settings
             .current
