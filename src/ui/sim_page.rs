@@ -650,6 +650,24 @@ pub fn play_in_frames<B: SimBody>(body: &mut B, seed: u64, until_ms: f64) {
     }
 }
 
+/// Plays a fresh `B` (its first preset) on `seed` for `until_secs` as the page does, runs
+/// `workbook sim` with the same preset and seed, and asserts that each counter `page`
+/// reads off the view is the CLI's: the page and the CLI give the same numbers.
+#[cfg(test)]
+pub fn assert_page_matches_cli<B: SimBody + Default>(
+    seed: u64,
+    until_secs: f64,
+    page: impl Fn(&B) -> Vec<(&'static str, f64)>,
+) {
+    let mut view = B::default();
+    play_in_frames(&mut view, seed, until_secs * 1000.0);
+    let cli = crate::sim::headless::run(B::INFO.id, None, seed, Some(until_secs))
+        .expect("the first preset runs headless");
+    for (name, value) in page(&view) {
+        assert_eq!(cli.counter(name), Some(value), "{}: {name}", B::INFO.id);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::ClockUnit;

@@ -786,27 +786,18 @@ fn time_window_ui(ui: &mut egui::Ui, buckets: &[(u64, Snapshot)]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::headless;
-    use crate::ui::sim_page::play_in_frames;
+    use crate::ui::sim_page::assert_page_matches_cli;
 
     /// The page and `workbook sim` build the same runs from the same preset and seed.
     #[test]
     fn the_page_and_the_cli_give_the_same_numbers() {
-        let mut view = BreakerView::default();
-        play_in_frames(&mut view, 3, 25_000.0);
-        let cli = headless::run("breaker", None, 3, Some(25.0)).unwrap();
-        for (name, value) in [
-            ("with.arrivals", view.runs.with.stats().arrivals),
-            (
-                "with.rejected_by_breaker",
-                view.runs.with.stats().rejected_by_breaker,
-            ),
-            (
-                "without.rejected_by_pool",
-                view.runs.without.stats().rejected_by_pool,
-            ),
-        ] {
-            assert_eq!(cli.counter(name), Some(value as f64), "{name}");
-        }
+        assert_page_matches_cli(3, 25.0, |view: &BreakerView| {
+            let (with, without) = (view.runs.with.stats(), view.runs.without.stats());
+            vec![
+                ("with.arrivals", with.arrivals as f64),
+                ("with.rejected_by_breaker", with.rejected_by_breaker as f64),
+                ("without.rejected_by_pool", without.rejected_by_pool as f64),
+            ]
+        });
     }
 }

@@ -890,20 +890,17 @@ fn log_ui<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::headless;
-    use crate::ui::sim_page::play_in_frames;
+    use crate::ui::sim_page::assert_page_matches_cli;
 
     /// The page and `workbook sim` build the same runs from the same preset and seed.
     #[test]
     fn the_page_and_the_cli_give_the_same_numbers() {
-        let mut view = CascadeView::default();
-        play_in_frames(&mut view, 4, 30_000.0);
-        let cli = headless::run("cascade", None, 4, Some(30.0)).unwrap();
-        let sim = view.sim.as_ref().unwrap();
-        assert_eq!(cli.counter("pages"), Some(sim.counters().pages as f64));
-        assert_eq!(
-            cli.counter("pages_failed"),
-            Some(sim.counters().pages_failed as f64)
-        );
+        assert_page_matches_cli(4, 30.0, |view: &CascadeView| {
+            let c = view.sim.as_ref().unwrap().counters();
+            vec![
+                ("pages", c.pages as f64),
+                ("pages_failed", c.pages_failed as f64),
+            ]
+        });
     }
 }

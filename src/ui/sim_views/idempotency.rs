@@ -448,20 +448,17 @@ fn row_h(ui: &egui::Ui, style: &egui::TextStyle) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::headless;
-    use crate::ui::sim_page::play_in_frames;
+    use crate::ui::sim_page::assert_page_matches_cli;
 
     /// The page and `workbook sim` build the same runs from the same preset and seed.
     #[test]
     fn the_page_and_the_cli_give_the_same_numbers() {
-        let mut view = IdempotencyView::default();
-        play_in_frames(&mut view, 6, 12_000.0);
-        let cli = headless::run("idempotency", None, 6, Some(12.0)).unwrap();
-        let c = view.sim.counters();
-        assert_eq!(cli.counter("charges"), Some(f64::from(c.charges)));
-        assert_eq!(
-            cli.counter("duplicate_charges"),
-            Some(f64::from(c.duplicate_charges))
-        );
+        assert_page_matches_cli(6, 12.0, |view: &IdempotencyView| {
+            let c = view.sim.counters();
+            vec![
+                ("charges", f64::from(c.charges)),
+                ("duplicate_charges", f64::from(c.duplicate_charges)),
+            ]
+        });
     }
 }

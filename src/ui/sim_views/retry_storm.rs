@@ -372,21 +372,18 @@ fn totals_ui(ui: &mut egui::Ui, sim: &StormSim) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::headless;
-    use crate::ui::sim_page::play_in_frames;
+    use crate::ui::sim_page::assert_page_matches_cli;
 
     /// The page and `workbook sim` build the same runs from the same preset and seed.
     #[test]
     fn the_page_and_the_cli_give_the_same_numbers() {
-        let mut view = RetryStormView::default();
-        play_in_frames(&mut view, 5, 30_000.0);
-        let cli = headless::run("retry-storm", None, 5, Some(30.0)).unwrap();
-        let plain = view.plain.as_ref().unwrap().totals();
-        let budget = view.budgeted.as_ref().unwrap().totals();
-        assert_eq!(cli.counter("plain.succeeded"), Some(plain.succeeded as f64));
-        assert_eq!(
-            cli.counter("budget.budget_denied"),
-            Some(budget.budget_denied as f64)
-        );
+        assert_page_matches_cli(5, 30.0, |view: &RetryStormView| {
+            let plain = view.plain.as_ref().unwrap().totals();
+            let budget = view.budgeted.as_ref().unwrap().totals();
+            vec![
+                ("plain.succeeded", plain.succeeded as f64),
+                ("budget.budget_denied", budget.budget_denied as f64),
+            ]
+        });
     }
 }
