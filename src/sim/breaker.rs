@@ -282,6 +282,9 @@ pub struct CircuitBreaker {
     config: BreakerConfig,
     state: State,
     metrics: Metrics,
+    /// The state the metrics were made for: OPEN has none of its own and keeps those of
+    /// the state it came from.
+    metrics_of: State,
     /// Minimum calls before the current metrics yield a rate.
     minimum: u32,
     /// OPEN: the instant after which the first call moves to HALF_OPEN.
@@ -300,6 +303,7 @@ impl CircuitBreaker {
         let mut breaker = Self {
             state: State::Closed,
             metrics: Metrics::None,
+            metrics_of: State::Closed,
             minimum: 1,
             retry_after: SimTime::ZERO,
             permits_left: 0,
@@ -335,6 +339,13 @@ impl CircuitBreaker {
         rates(snap, self.minimum)
     }
 
+    /// The state whose window the breaker keeps now: itself, except in OPEN, which keeps
+    /// the window of the state it came from (CLOSED's sliding window, or HALF_OPEN's
+    /// trial window of `permitted_calls_in_half_open` calls after a failed trial).
+    pub fn window_of(&self) -> State {
+        self.metrics_of
+    }
+
     /// Minimum calls the current window needs before a rate exists.
     pub fn minimum_calls(&self) -> u32 {
         self.minimum
@@ -368,6 +379,7 @@ impl CircuitBreaker {
 
     fn enter_closed(&mut self) {
         self.state = State::Closed;
+        self.metrics_of = State::Closed;
         self.half_open_deadline = None;
         match self.config.window {
             WindowType::CountBased(size) => {
@@ -392,6 +404,7 @@ impl CircuitBreaker {
     fn enter_half_open(&mut self, now: SimTime) {
         let permitted = self.config.permitted_calls_in_half_open.max(1);
         self.state = State::HalfOpen;
+        self.metrics_of = State::HalfOpen;
         self.metrics = Metrics::Count(CountWindow::new(permitted));
         self.minimum = self.config.minimum_calls.min(permitted).max(1);
         self.permits_left = permitted;
@@ -407,6 +420,7 @@ impl CircuitBreaker {
             State::HalfOpen => self.enter_half_open(now),
             State::Disabled | State::ForcedOpen => {
                 self.state = to;
+                self.metrics_of = to;
                 self.metrics = Metrics::None;
                 self.minimum = 1;
                 self.half_open_deadline = None;

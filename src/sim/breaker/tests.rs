@@ -268,6 +268,48 @@ fn half_open_reopens_when_the_trials_reach_a_threshold() {
     assert_eq!(b.retry_after(), Some(ms(15_004)), "a new wait starts");
 }
 
+/// Each state change resets the window, except into OPEN, which keeps the window it came
+/// from: after a failed trial that is HALF_OPEN's window of the trial calls, not CLOSED's.
+#[test]
+fn open_keeps_the_window_of_the_state_it_came_from() {
+    let mut b = CircuitBreaker::new(small());
+    trip(&mut b);
+    assert_eq!(b.window_of(), State::Closed);
+    assert_eq!(b.count_window().map(CountWindow::capacity), Some(10));
+    assert_eq!(b.snapshot(ms(5)).calls, 5, "the five calls that tripped it");
+
+    let mut b = half_open(small());
+    assert_eq!(b.window_of(), State::HalfOpen);
+    for _ in 0..3 {
+        b.try_acquire(ms(10_001));
+    }
+    for (t, failed) in [(10_002, true), (10_003, true), (10_004, false)] {
+        b.on_result(ms(t), failed, ms(10));
+    }
+    assert_eq!(b.state(), State::Open);
+    assert_eq!(b.window_of(), State::HalfOpen, "the trial window is kept");
+    assert_eq!(b.count_window().map(CountWindow::capacity), Some(3));
+    let trials: Vec<bool> = b
+        .count_window()
+        .unwrap()
+        .outcomes()
+        .map(|o| o.failed)
+        .collect();
+    assert_eq!(
+        trials,
+        [true, true, false],
+        "the three trials, oldest first"
+    );
+
+    let (_, t) = b.try_acquire(ms(20_000));
+    assert_eq!(t.map(|t| t.to), Some(State::HalfOpen));
+    assert_eq!(
+        b.snapshot(ms(20_000)).calls,
+        0,
+        "the next trial starts fresh"
+    );
+}
+
 #[test]
 fn half_open_max_wait_reopens_without_a_verdict() {
     let mut c = small();

@@ -287,7 +287,15 @@ impl BreakerView {
         let breaker = self.runs.with.breaker();
         let state = breaker.state();
         let config = breaker.config().clone();
-        ui.label(egui::RichText::new("Sliding window").strong());
+        let size = match (breaker.count_window(), breaker.time_window()) {
+            (Some(w), _) => WindowSize::Calls(w.capacity()),
+            (_, Some(w)) => WindowSize::Seconds(w.buckets().count()),
+            _ => WindowSize::Calls(0),
+        };
+        ui.label(egui::RichText::new(window_title(state, breaker.window_of(), size)).strong());
+        if state == State::Open {
+            ui.weak("Rejected calls are not recorded; the next trial starts a fresh window.");
+        }
         if let Some(w) = breaker.count_window() {
             let outcomes: Vec<Option<Semantic>> = w
                 .outcomes()
@@ -326,7 +334,14 @@ impl BreakerView {
             (_, Some(w)) => w.buckets().map(|(_, s)| s.calls as usize).sum(),
             _ => 0,
         };
+        let pct = |v: f32| qty(format!("{v:.1}"), "%");
         let text = match rates {
+            // OPEN cannot trip: its window only says what made it open.
+            Some((f, s)) if state == State::Open => format!(
+                "Failure rate {} · slow-call rate {} in the kept window",
+                pct(f),
+                pct(s)
+            ),
             Some((f, s)) => format!(
                 "Failure rate {f:.1} % (trips at ≥ {:.0} %) · slow-call rate {s:.1} % (≥ {:.0} %)",
                 config.failure_rate_threshold, config.slow_call_rate_threshold
@@ -712,6 +727,32 @@ impl BreakerView {
     }
 }
 
+/// How big the window drawn is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WindowSize {
+    Calls(usize),
+    Seconds(usize),
+}
+
+/// What the window strip shows. Every state change starts a fresh window except the
+/// change into OPEN, which keeps the window it came from: after CLOSED the last calls,
+/// after a failed trial only the trial calls, so the strip shrinks to their number.
+fn window_title(state: State, window_of: State, size: WindowSize) -> String {
+    let calls = match (window_of, size) {
+        (State::HalfOpen, WindowSize::Calls(n)) => format!("the {n} trial calls"),
+        (_, WindowSize::Calls(n)) => format!("the last {n} calls"),
+        (_, WindowSize::Seconds(n)) => format!("the calls of the last {n} seconds"),
+    };
+    match (state, window_of) {
+        (State::Open, State::HalfOpen) => {
+            format!("Kept from HALF_OPEN while OPEN: {calls}, which re-opened it")
+        }
+        (State::Open, _) => format!("Kept from CLOSED while OPEN: {calls} before it opened"),
+        (State::HalfOpen, _) => format!("Trial window: {calls}, in a fresh window"),
+        _ => format!("Sliding window: {calls}"),
+    }
+}
+
 fn t_since(now: f64, then: f64) -> f32 {
     (now - then).max(0.0) as f32
 }
@@ -787,6 +828,59 @@ fn time_window_ui(ui: &mut egui::Ui, buckets: &[(u64, Snapshot)]) {
 mod tests {
     use super::*;
     use crate::ui::sim_page::assert_page_matches_cli;
+
+    /// The strip says whose window it shows: OPEN keeps CLOSED's last calls after a
+    /// trip, and only HALF_OPEN's trial calls after a failed trial.
+    #[test]
+    fn the_window_says_which_state_it_belongs_to() {
+        let title = window_title;
+        assert_eq!(
+            title(State::Closed, State::Closed, WindowSize::Calls(20)),
+            "Sliding window: the last 20 calls"
+        );
+        assert_eq!(
+            title(State::Open, State::Closed, WindowSize::Calls(20)),
+            "Kept from CLOSED while OPEN: the last 20 calls before it opened"
+        );
+        assert_eq!(
+            title(State::HalfOpen, State::HalfOpen, WindowSize::Calls(3)),
+            "Trial window: the 3 trial calls, in a fresh window"
+        );
+        assert_eq!(
+            title(State::Open, State::HalfOpen, WindowSize::Calls(3)),
+            "Kept from HALF_OPEN while OPEN: the 3 trial calls, which re-opened it"
+        );
+        assert_eq!(
+            title(State::Closed, State::Closed, WindowSize::Seconds(10)),
+            "Sliding window: the calls of the last 10 seconds"
+        );
+    }
+
+    /// Played to the first failed trial, the page's breaker keeps the trial window: as
+    /// many outcomes as trial calls, all recorded in HALF_OPEN.
+    #[test]
+    fn after_a_failed_trial_the_page_shows_the_trial_window() {
+        let mut view = BreakerView::default();
+        crate::ui::sim_page::play_in_frames(&mut view, 1, 60_000.0);
+        let reopened = view
+            .runs
+            .with
+            .transitions()
+            .iter()
+            .find(|t| (t.from, t.to) == (State::HalfOpen, State::Open))
+            .map(|t| t.at.as_ms())
+            .expect("the slow dependency fails the first trial");
+        view.seek(1, reopened);
+        let breaker = view.runs.with.breaker();
+        assert_eq!(breaker.state(), State::Open);
+        assert_eq!(breaker.window_of(), State::HalfOpen);
+        let trials = view.settings.current.breaker.permitted_calls_in_half_open as usize;
+        let window = breaker.count_window().expect("a count window");
+        assert_eq!(
+            (window.capacity(), window.outcomes().count()),
+            (trials, trials)
+        );
+    }
 
     /// The page and `workbook sim` build the same runs from the same preset and seed.
     #[test]
