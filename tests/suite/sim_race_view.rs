@@ -23,6 +23,20 @@ fn moving_both_buyers_through_the_incident_shows_the_oversell() {
         }
     }
     harness.get_by_label("Finished after 8 steps: 2 orders for 1 ticket, stock -1: OVERSOLD");
+    // A buyer who is done shows a status in the move row, not a (disabled) button.
+    for buyer in ["A", "B"] {
+        harness.get_by_label(&format!("● {buyer} bought (oversold)"));
+        let prefix = format!("{buyer}: ");
+        assert!(
+            harness
+                .query_by(|n| {
+                    n.label().is_some_and(|l| l.starts_with(&prefix))
+                        && n.role() == egui::accesskit::Role::Button
+                })
+                .is_none(),
+            "no move button for {buyer} once done"
+        );
+    }
 }
 
 #[test]

@@ -242,6 +242,11 @@ impl RaceView {
         }
     }
 
+    /// Whether the run has ended wrong (oversold, tickets lost or stuck).
+    fn ended_wrong(&self) -> bool {
+        self.race.outcome().is_some_and(|o| o.wrong())
+    }
+
     fn undo(&mut self) {
         let mut schedule = self.race.schedule();
         schedule.pop();
@@ -250,32 +255,33 @@ impl RaceView {
         }
     }
 
+    /// A button per buyer who can move now (the move it makes); a buyer who waits or is
+    /// done gets a status in words and colour instead, never a disabled button.
     fn moves_ui(&mut self, ui: &mut egui::Ui) {
         let mut chosen = None;
         ui.horizontal_wrapped(|ui| {
             ui.label("Move:");
+            let typing = ui.ctx().egui_wants_keyboard_input();
             for actor in 0..self.settings.current.actor_count() {
                 let name = self.settings.current.actor_name(actor);
-                let (text, enabled) =
-                    match (self.race.next_step(actor), self.race.is_enabled(actor)) {
-                        (Some(step), true) => (format!("{name}: {}", step.label()), true),
-                        (Some(_), false) => (format!("{name}: waits for lock"), false),
-                        (None, _) => (
-                            format!(
-                                "{name}: {}",
-                                self.race.result(actor).map_or("done", BuyerResult::label)
-                            ),
-                            false,
-                        ),
-                    };
-                let key = actor_key(actor);
-                let button = ui
-                    .add_enabled(enabled, egui::Button::new(text))
-                    .on_hover_text(format!("Move {name} one step ({})", key.name()));
-                let typing = ui.ctx().egui_wants_keyboard_input();
-                if button.clicked() || (enabled && !typing && ui.input(|i| i.key_pressed(key))) {
-                    chosen = Some(actor);
-                }
+                let status = match (self.race.next_step(actor), self.race.is_enabled(actor)) {
+                    (Some(step), true) => {
+                        let key = actor_key(actor);
+                        let button = ui
+                            .button(format!("{name}: {}", step.label()))
+                            .on_hover_text(format!("Move {name} one step ({})", key.name()));
+                        if button.clicked() || (!typing && ui.input(|i| i.key_pressed(key))) {
+                            chosen = Some(actor);
+                        }
+                        continue;
+                    }
+                    (Some(_), false) => (Semantic::Waiting, "waits for the lock".to_owned()),
+                    (None, _) => match self.race.result(actor) {
+                        Some(result) => result_status(result, self.ended_wrong()),
+                        None => (Semantic::Neutral, "done".to_owned()),
+                    },
+                };
+                status_ui(ui, &name, status);
             }
             if ui
                 .add_enabled(!self.race.trace().is_empty(), egui::Button::new("↶ Undo"))
@@ -486,19 +492,8 @@ impl RaceView {
                             }
                             (None, _) => {
                                 if let Some(result) = self.race.result(actor) {
-                                    // A purchase of a ticket that was sold twice is part
-                                    // of the failure, not a success: red like the row.
-                                    let oversold = self.race.outcome().is_some_and(|o| o.wrong());
-                                    let (meaning, label) = match result {
-                                        BuyerResult::Bought if oversold => (
-                                            Semantic::Failing,
-                                            format!("{} (oversold)", result.label()),
-                                        ),
-                                        BuyerResult::Bought => {
-                                            (Semantic::Healthy, result.label().to_owned())
-                                        }
-                                        _ => (Semantic::Rejected, result.label().to_owned()),
-                                    };
+                                    let (meaning, label) =
+                                        result_status(result, self.ended_wrong());
                                     painter.text(
                                         cell.left_center() + vec2(6.0, 0.0),
                                         Align2::LEFT_CENTER,
@@ -760,6 +755,26 @@ impl RaceView {
 }
 
 /// The keys 1-5 move actors A, B, C, D and the clean-up job.
+/// A buyer's outcome as a status: its colour and words. A purchase of a ticket that was
+/// sold twice is part of the failure, not a success: red like the row.
+fn result_status(result: BuyerResult, ended_wrong: bool) -> (Semantic, String) {
+    match result {
+        BuyerResult::Bought if ended_wrong => {
+            (Semantic::Failing, format!("{} (oversold)", result.label()))
+        }
+        BuyerResult::Bought => (Semantic::Healthy, result.label().to_owned()),
+        _ => (Semantic::Rejected, result.label().to_owned()),
+    }
+}
+
+/// A buyer's status in the move row: a coloured dot and "A bought", plain text that no
+/// one mistakes for a button.
+fn status_ui(ui: &mut egui::Ui, name: &str, (meaning, text): (Semantic, String)) {
+    let colour = meaning.in_ui(ui);
+    ui.label(egui::RichText::new(format!("● {name} {text}")).color(colour))
+        .on_hover_text(format!("{name} cannot move now"));
+}
+
 fn actor_key(actor: usize) -> egui::Key {
     [
         egui::Key::Num1,
