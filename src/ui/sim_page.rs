@@ -1,7 +1,6 @@
 //! The one simulation page every simulation fills in, so all eight read the same way:
 //!
-//! 1. a header: the title and one sentence of what to notice (at most two lines, so
-//!    nothing below it moves when the text changes);
+//! 1. a header: the title and one sentence of what to notice, wrapped, never cut;
 //! 2. the control strip: play/pause, step, reset, speed and seed on one line, then the
 //!    preset and the fault buttons of the simulation, grouped and labelled;
 //! 3. the clock (`t = 12.3 s`, `t = 79 min`, or `step 3` for the ticket race) beside a
@@ -429,27 +428,12 @@ impl<B: SimBody> SimPage<B> {
         }
     }
 
+    /// The title and what to notice, wrapped to the page's width: the text is fixed per
+    /// simulation, so the strip below it never moves while the model plays.
     fn header_ui(&self, ui: &mut egui::Ui, info: &SimInfo) {
         ui.heading(info.title);
-        let font = egui::TextStyle::Body.resolve(ui.style());
         let colour = ui.visuals().weak_text_color();
-        let mut job = egui::text::LayoutJob::simple(
-            info.notice.to_owned(),
-            font.clone(),
-            colour,
-            ui.available_width(),
-        );
-        job.wrap.max_rows = 2;
-        let height = 2.0 * ui.fonts_mut(|f| f.row_height(&font));
-        let galley = ui.fonts_mut(|f| f.layout_job(job));
-        let (rect, response) = ui.allocate_exact_size(
-            egui::vec2(ui.available_width(), height),
-            egui::Sense::hover(),
-        );
-        ui.painter().galley(rect.min, galley.clone(), colour);
-        if galley.elided {
-            response.on_hover_text(info.notice);
-        }
+        ui.add(egui::Label::new(egui::RichText::new(info.notice).color(colour)).wrap());
     }
 
     fn strip_ui(&mut self, ui: &mut egui::Ui, info: &'static SimInfo) {

@@ -35,3 +35,22 @@ fn stepping_places_orders_and_shows_the_customer_message() {
                 .is_some()
     );
 }
+
+/// At 1024×640 the page's what-to-notice is wrapped over as many lines as it needs,
+/// never cut with "…".
+#[test]
+fn the_notice_wraps_instead_of_being_cut_at_the_small_size() {
+    let notice = resilience_workbook::sim::catalog::find("checkout-outage")
+        .unwrap()
+        .notice;
+    let dir = tempfile::tempdir().unwrap();
+    let harness = common::simulation(
+        dir.path(),
+        egui::vec2(1024.0, 640.0),
+        "Checkout during an outage",
+    );
+    let rect = harness.get_by_label(notice).rect();
+    // One line of body text is under 20 points high.
+    assert!(rect.height() > 30.0, "the notice wraps: {rect:?}");
+    assert!(rect.right() <= 1024.0, "and fits the window: {rect:?}");
+}
