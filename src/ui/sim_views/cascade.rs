@@ -6,10 +6,11 @@ use egui::{Align2, Color32, FontId, RichText, Sense, Stroke, StrokeKind, vec2};
 use egui_plot::{Bar, BarChart};
 
 use crate::sim::cascade::{
-    CascadeConfig, CascadeSim, HISTOGRAM_BOUNDS_MS, Layer, LogRecord, Outcome, Preset, Trace,
+    CascadeConfig, CascadeSim, HISTOGRAM_BOUNDS_MS, Layer, LogRecord, Outcome, Preset, TierSeries,
+    Trace,
 };
 use crate::sim::catalog::{self, SimInfo};
-use crate::sim::engine::SimTime;
+use crate::sim::engine::{Series, SimTime};
 use crate::sim::presets;
 use crate::ui::sim_page::{FaultButton, Marker, Settings, SimBody, changed_note, fault_group};
 use crate::ui::theme::{self, Semantic};
@@ -556,34 +557,44 @@ fn layers_ui(ui: &mut egui::Ui, sim: &CascadeSim, axis: &TimeAxis) {
         "Of the requests a layer finished in each half second, the share that succeeded; \
          a gap is a half second in which the layer finished nothing.",
     );
-    let mut success = fault_bands(
-        TimeChart::new("cascade-success", "Success per layer", "success (%)").percent(),
+    tiers_chart(
+        ui,
+        axis,
         sim,
+        TimeChart::new("cascade-success", "Success per layer", "success (%)").percent(),
+        |t| &t.success_pct,
     );
-    for (tier, name) in TIER_NAMES.iter().enumerate() {
-        success = success.trace(PlotTrace::new(
-            name,
-            s.tiers[tier].success_pct.points(),
-            tier_semantic(tier),
-        ));
-    }
-    success.show(ui, axis);
     ui.label(
         "Mean duration of the requests a layer finished in each half second (log scale; \
          gaps: nothing finished).",
     );
-    let mut latency = fault_bands(
-        TimeChart::new("cascade-latency", "Latency per layer", "duration").log_ms(),
+    tiers_chart(
+        ui,
+        axis,
         sim,
+        TimeChart::new("cascade-latency", "Latency per layer", "duration").log_ms(),
+        |t| &t.latency_ms,
     );
+}
+
+/// `chart` with the fault bands and one line per layer: the layer's `series`.
+fn tiers_chart<'a>(
+    ui: &mut egui::Ui,
+    axis: &TimeAxis,
+    sim: &'a CascadeSim,
+    chart: TimeChart<'a>,
+    series: fn(&TierSeries) -> &Series,
+) {
+    let tiers = &sim.series().tiers;
+    let mut chart = fault_bands(chart, sim);
     for (tier, name) in TIER_NAMES.iter().enumerate() {
-        latency = latency.trace(PlotTrace::new(
+        chart = chart.trace(PlotTrace::new(
             name,
-            s.tiers[tier].latency_ms.points(),
+            series(&tiers[tier]).points(),
             tier_semantic(tier),
         ));
     }
-    latency.show(ui, axis);
+    chart.show(ui, axis);
 }
 
 fn metrics_ui(ui: &mut egui::Ui, sim: &CascadeSim) {
