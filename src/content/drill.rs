@@ -290,7 +290,6 @@ fn check_form(
     problems
 }
 
-/// Plays the drill on every checked seed: no mitigation misses, the model one holds.
 /// The units a drill's text writes after a number.
 const UNITS: [&str; 6] = ["ms", "s", "min", "h", "%", "×"];
 
@@ -336,6 +335,7 @@ fn gives_itself_away(answers: &[Answer]) -> Option<&Answer> {
         .find(|a| a.correct && chars(a) > LONGEST_RIGHT_OVER_WRONG * longest_wrong)
 }
 
+/// Plays the drill on every checked seed: no mitigation misses, the model one holds.
 fn check_with_model(d: &Drill, at: &dyn Fn(&str, String) -> Problem) -> Vec<Problem> {
     let mut problems = Vec::new();
     for seed in drill::CHECKED_SEEDS {

@@ -2,9 +2,9 @@
 //!
 //! Card answers are already dated in the review log, so only the kinds that leave no
 //! dated trace elsewhere are counted here: sections read, exercise checks, simulations
-//! opened, post-mortem writing and drill steps. Days are learning days (they start at the flashcard
-//! setting's local hour, 4 am by default), so a late-night session counts for the
-//! evening it belongs to, as it does for the cards.
+//! opened, post-mortem writing and drill steps. Days are learning days (they start at
+//! the flashcard setting's local hour, 4 am by default), so a late-night session counts
+//! for the evening it belongs to, as it does for the cards.
 
 use std::collections::BTreeMap;
 

@@ -329,9 +329,12 @@ impl RaceView {
                 );
             }
             // Wider than the page once the run outgrows it: the steps scroll sideways
-            // under a visible bar, newest in view, while the lane names stay put.
+            // under a visible bar, newest in view, while the lane names stay put. The
+            // view is a whole number of columns wide, so when it follows the newest step
+            // its left edge falls between two columns and no step shows half cut off.
             egui::ScrollArea::horizontal()
                 .id_salt("race-timeline")
+                .max_width(fit as f32 * COL_W)
                 .stick_to_right(true)
                 .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
                 .show(ui, |ui| {
