@@ -86,34 +86,23 @@ fn bad_input_gets_a_clear_message_and_exit_2() {
 
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.ron");
-    fs::write(
-        &bad,
-        "(apply: [(id: \"breaker\", params: {\"wait_open_s\": 5.0,, })])",
-    )
-    .unwrap();
-    let out = workbook(&[
-        "drill",
-        "run",
-        "dependency-hang",
-        "--apply",
-        bad.to_str().unwrap(),
-    ]);
+    // `drill run dependency-hang --apply` on a file holding `choices`.
+    let apply = |choices: &str| {
+        fs::write(&bad, choices).unwrap();
+        workbook(&[
+            "drill",
+            "run",
+            "dependency-hang",
+            "--apply",
+            bad.to_str().unwrap(),
+        ])
+    };
+    let out = apply("(apply: [(id: \"breaker\", params: {\"wait_open_s\": 5.0,, })])");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.ron:1:"), "file:line:column: {err}");
 
-    fs::write(
-        &bad,
-        "(apply: [(id: \"breaker\", params: {\"wait_open_s\": 500.0})])",
-    )
-    .unwrap();
-    let out = workbook(&[
-        "drill",
-        "run",
-        "dependency-hang",
-        "--apply",
-        bad.to_str().unwrap(),
-    ]);
+    let out = apply("(apply: [(id: \"breaker\", params: {\"wait_open_s\": 500.0})])");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("outside 1 to 120"));
 
