@@ -70,9 +70,22 @@ pub struct FlashcardsScreen {
     /// Where each predict card's "Show me" goes, loaded when first needed (its checks
     /// are `workbook validate`'s).
     show_me: Option<ShowMeIndex>,
-    /// New cards the learner chose to study today past the daily limit, and the tag
-    /// they chose it for (it does not carry over to another tag's session).
-    past_limit: (Option<String>, usize),
+    /// New cards the learner chose to study today past the daily limit.
+    past_limit: PastLimit,
+}
+
+/// New cards let in past the daily limit, for the session of one tag (the choice does
+/// not carry over to another tag's session).
+#[derive(Default)]
+struct PastLimit {
+    tag: Option<String>,
+    extra: usize,
+}
+
+impl PastLimit {
+    fn for_tag(&self, tag: &Option<String>) -> usize {
+        if self.tag == *tag { self.extra } else { 0 }
+    }
 }
 
 impl FlashcardsScreen {
@@ -162,9 +175,7 @@ impl FlashcardsScreen {
         } else {
             queue::for_learner(&shared.store.progress, &shared.library, &self.pool, now)
         };
-        if self.past_limit.0 == self.tag {
-            queue.admit_over_limit(self.past_limit.1);
-        }
+        queue.admit_over_limit(self.past_limit.for_tag(&self.tag));
         let progress = &shared.store.progress.cards;
         let today = queue::today(progress, now);
         if self
@@ -400,12 +411,10 @@ impl FlashcardsScreen {
                 .on_hover_text("Past today's limit, for this session only; the setting stays")
                 .clicked()
             {
-                let extra = if self.past_limit.0 == self.tag {
-                    self.past_limit.1
-                } else {
-                    0
+                self.past_limit = PastLimit {
+                    tag: self.tag.clone(),
+                    extra: self.past_limit.for_tag(&self.tag) + waiting,
                 };
-                self.past_limit = (self.tag.clone(), extra + waiting);
             }
         }
         if !queue.held_back.is_empty() {
